@@ -1,0 +1,85 @@
+// The model catalogue (generated/models.json, from openapi/models.yaml): lookups by id or alias and
+// the per-model rules the mock enforces and the suite tests.
+import { readGeneratedJson } from './files.js';
+import type { Catalogue, Model, OperationId } from './catalogue-types.js';
+
+export * from './catalogue-types.js';
+
+let cached: { catalogue: Catalogue; byName: Map<string, Model> } | undefined;
+
+function load() {
+  if (!cached) {
+    const catalogue = readGeneratedJson<Catalogue>('models.json');
+    const byName = new Map<string, Model>();
+    for (const [id, entry] of Object.entries(catalogue.models)) {
+      const model: Model = { id, ...entry };
+      for (const name of [id, ...entry.aliases]) {
+        if (byName.has(name)) throw new Error(`model catalogue: '${name}' names two models`);
+        byName.set(name, model);
+      }
+    }
+    cached = { catalogue, byName };
+  }
+  return cached;
+}
+
+export function catalogue(): Catalogue {
+  return load().catalogue;
+}
+
+export function allModels(): Model[] {
+  return Object.entries(load().catalogue.models).map(([id, entry]) => ({ id, ...entry }));
+}
+
+/** Finds a model by id or alias (`dall-e-3`, `openai/dall-e-3`); undefined when unknown. */
+export function findModel(name: string): Model | undefined {
+  return load().byName.get(name);
+}
+
+export function supportsOperation(model: Model, operation: OperationId): boolean {
+  return model.operations.includes(operation);
+}
+
+const SIZE = /^([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$/;
+
+export function parseSize(size: string): { width: number; height: number } | undefined {
+  const m = SIZE.exec(size);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+}
+
+/** Why `size` is not allowed for the model, or undefined when it is. */
+export function sizeProblem(model: Model, size: string): string | undefined {
+  if (model.size.values.includes(size)) return undefined;
+  const rules = model.size.custom;
+  const dims = parseSize(size);
+  if (!rules || !dims) return `not one of ${model.size.values.join(', ')}`;
+  const { width, height } = dims;
+  if (width % rules.multipleOf || height % rules.multipleOf) return `width and height must be multiples of ${rules.multipleOf}`;
+  if (Math.min(width, height) < rules.minEdge || Math.max(width, height) > rules.maxEdge)
+    return `edges must be between ${rules.minEdge} and ${rules.maxEdge} pixels`;
+  const aspect = width / height;
+  if ((rules.minAspect !== undefined && aspect < rules.minAspect) || (rules.maxAspect !== undefined && aspect > rules.maxAspect))
+    return `aspect ratio must be between ${rules.minAspect ?? 0} and ${rules.maxAspect ?? 'any'}`;
+  if (rules.maxPixels !== undefined && width * height > rules.maxPixels) return `at most ${rules.maxPixels} pixels`;
+  return undefined;
+}
+
+/** The concrete size an image has for a requested size (resolving `auto`). */
+export function resolveSize(model: Model, size: string | undefined): string {
+  const requested = size ?? model.size.default;
+  return model.size.resolves?.[requested] ?? requested;
+}
+
+/** The smallest allowed concrete size (cheapest to make and to check). */
+export function smallestSize(model: Model): string {
+  const concrete = model.size.values.map((s) => ({ s, d: parseSize(s) })).filter((x) => x.d);
+  concrete.sort((a, b) => a.d!.width * a.d!.height - b.d!.width * b.d!.height);
+  return concrete[0]?.s ?? resolveSize(model, undefined);
+}
+
+/** Price of one image from the catalogue, or undefined when no reference gives one. */
+export function pricePerImage(model: Model, size?: string, quality?: string): number | undefined {
+  const prices = model.pricing ?? [];
+  const exact = prices.find((p) => (p.size === undefined || p.size === size) && (p.quality === undefined || p.quality === quality));
+  return (exact ?? prices[0])?.usd;
+}

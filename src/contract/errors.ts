@@ -1,0 +1,83 @@
+// Error bodies of the contract, built from the spec's error examples (`x-error` on
+// components/examples): the documented example *is* the body the mock sends, with its message
+// template filled in. Nothing about statuses, types or codes is restated in code.
+import { spec, constVocabulary, type OpenApiDocument } from './spec.js';
+
+export interface ErrorKind {
+  kind: string;
+  status: number;
+  example: string;
+  /** The OpenAI-envelope body of the example. */
+  body: { error: { message: string; type: string; param: string | null; code: string | null; [extra: string]: unknown } };
+  template?: string;
+  native?: { code: string; status: number };
+}
+
+export type ErrorVars = Record<string, string | number | undefined>;
+
+let cached: Map<string, ErrorKind> | undefined;
+
+export function errorKinds(doc: OpenApiDocument = spec()): Map<string, ErrorKind> {
+  if (cached && doc === spec()) return cached;
+  const nativeStatus = new Map(constVocabulary('NativeErrorCode', doc).map((c) => [c.value, c.status]));
+  const kinds = new Map<string, ErrorKind>();
+  for (const [name, example] of Object.entries(doc.components.examples)) {
+    const meta = example['x-error'];
+    if (!meta) continue;
+    if (kinds.has(meta.kind)) throw new Error(`two error examples declare kind '${meta.kind}'`);
+    const native = meta.native ? { code: meta.native, status: nativeStatus.get(meta.native) ?? meta.status } : undefined;
+    kinds.set(meta.kind, {
+      kind: meta.kind,
+      status: meta.status,
+      example: name,
+      body: example.value as ErrorKind['body'],
+      ...(meta.template ? { template: meta.template } : {}),
+      ...(native ? { native } : {}),
+    });
+  }
+  if (doc === spec()) cached = kinds;
+  return kinds;
+}
+
+export function errorKind(kind: string): ErrorKind {
+  const found = errorKinds().get(kind);
+  if (!found) throw new Error(`no error example declares x-error kind '${kind}'`);
+  return found;
+}
+
+export function fillTemplate(template: string, vars: ErrorVars): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (vars[key] === undefined ? whole : String(vars[key])));
+}
+
+export interface BuiltError {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The body and status for an error kind. `param` overrides the example's param (undefined keeps it);
+ * `envelope: 'native'` gives ref 000's `{status: "error", error: {code, message}}`.
+ */
+export function buildError(
+  kind: string,
+  vars: ErrorVars & { param?: string | null } = {},
+  options: { envelope?: 'openai' | 'native'; requestId?: string } = {},
+): BuiltError {
+  const k = errorKind(kind);
+  const message = k.template ? fillTemplate(k.template, vars) : k.body.error.message;
+  if (options.envelope === 'native') {
+    const native = k.native ?? { code: 'INTERNAL_ERROR', status: k.status };
+    return {
+      status: native.status,
+      body: { status: 'error', error: { code: native.code, message, ...(options.requestId ? { request_id: options.requestId } : {}) } },
+    };
+  }
+  const param = 'param' in vars && vars.param !== undefined ? vars.param : k.body.error.param;
+  return { status: k.status, body: { error: { ...k.body.error, message, param } } };
+}
+
+/** `'a', 'b', and 'c'` as OpenAI lists allowed values in messages. */
+export function quoteList(values: readonly (string | number)[]): string {
+  const q = values.map((v) => `'${v}'`);
+  return q.length <= 2 ? q.join(' and ') : `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
+}

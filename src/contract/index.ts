@@ -1,0 +1,5 @@
+export * from './catalogue.js';
+export * from './spec.js';
+export * from './validator.js';
+export * from './errors.js';
+export * from './profiles.js';

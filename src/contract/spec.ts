@@ -1,0 +1,71 @@
+// The bundled OpenAPI document (generated/openapi.json) and lookups into it.
+import { readGeneratedJson } from './files.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface OpenApiDocument extends JsonObject {
+  openapi: string;
+  paths: Record<string, Record<string, JsonObject>>;
+  components: {
+    schemas: Record<string, JsonObject>;
+    responses: Record<string, JsonObject>;
+    examples: Record<string, ExampleObject>;
+    headers: Record<string, JsonObject>;
+  };
+}
+
+export interface ExampleObject extends JsonObject {
+  summary?: string;
+  value: unknown;
+  'x-error'?: { kind: string; status: number; native?: string; template?: string };
+}
+
+export interface OperationInfo {
+  operationId: string;
+  method: string;
+  path: string;
+  operation: JsonObject;
+}
+
+let cached: OpenApiDocument | undefined;
+
+export function spec(): OpenApiDocument {
+  cached ??= readGeneratedJson<OpenApiDocument>('openapi.json');
+  return cached;
+}
+
+export function operations(doc: OpenApiDocument = spec()): OperationInfo[] {
+  const out: OperationInfo[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (typeof operation === 'object' && operation && typeof operation.operationId === 'string')
+        out.push({ operationId: operation.operationId, method: method.toUpperCase(), path, operation });
+    }
+  }
+  return out;
+}
+
+export function operation(operationId: string, doc: OpenApiDocument = spec()): OperationInfo {
+  const found = operations(doc).find((o) => o.operationId === operationId);
+  if (!found) throw new Error(`no operation '${operationId}' in the spec`);
+  return found;
+}
+
+/** Follows a local `$ref` (`#/components/...`) once; returns the value itself when it is not a ref. */
+export function deref<T = JsonObject>(value: unknown, doc: OpenApiDocument = spec()): T {
+  let current = value as JsonObject;
+  while (current && typeof current.$ref === 'string' && current.$ref.startsWith('#/')) {
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, key) => (node as JsonObject)[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc) as JsonObject;
+  }
+  return current as T;
+}
+
+/** The enum-like `oneOf: [{const, description, x-status}]` vocabularies (ErrorCode, NativeErrorCode). */
+export function constVocabulary(schemaName: string, doc: OpenApiDocument = spec()): Array<{ value: string; status: number; description: string }> {
+  const schema = doc.components.schemas[schemaName] as { oneOf?: Array<{ const: string; description: string; 'x-status': number }> };
+  if (!schema?.oneOf) throw new Error(`schema ${schemaName} is not a const vocabulary`);
+  return schema.oneOf.map((c) => ({ value: c.const, status: c['x-status'], description: c.description }));
+}

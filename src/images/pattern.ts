@@ -1,0 +1,257 @@
+// Deterministic synthetic pictures tied to an image request.
+//
+// Colours come only from the prompt (same prompt => same palette whatever the
+// seed), geometry from seed+index. Every pattern is built from horizontal runs
+// of identical rows and vertical runs of one colour, so a picture is fully
+// described by a handful of distinct scanlines (cheap to paint and to PNG-encode).
+import { createHash } from 'node:crypto';
+import type { RowRun } from './png.js';
+
+export type Rgb = readonly [r: number, g: number, b: number];
+export type PatternKind = 'hbands' | 'vbands' | 'bricks' | 'frames';
+
+export interface Picture {
+  /** Dominant colour (always > half of the pattern area); fully transparent when rendered transparent. */
+  background: Rgb;
+  /** Accent colours, each guaranteed to differ visibly from the background. */
+  accents: readonly [Rgb, Rgb, Rgb];
+  kind: PatternKind;
+  /** How many periods (bands, cells or rings) fit along the pattern's axis. */
+  divisions: number;
+  /** Fraction of each period painted with an accent (0.20-0.45, so background dominates). */
+  duty: number;
+  /** Shift of the pattern as a fraction of one period (0-0.99). */
+  phase: number;
+  /**
+   * 16-bit code drawn as a barcode strip along the top edge. It is
+   * `index XOR k(seed, prompt)`, injective in index, so two indices of one
+   * request always give different pixels (for width >= 16, index < 65536).
+   */
+  signature: number;
+}
+
+export const SIGNATURE_BITS = 16;
+
+function sha256(...parts: string[]): Buffer {
+  const h = createHash('sha256');
+  // NUL separators keep ("ab","c") and ("a","bc") apart.
+  parts.forEach((p, i) => h.update(i === 0 ? p : `\u0000${p}`));
+  return h.digest();
+}
+
+function byteAt(buf: Buffer, i: number): number {
+  return buf[i % buf.length]!;
+}
+
+/** Push `c` away from `bg` when too close, so accents stay distinguishable (never equal). */
+function contrast(c: Rgb, bg: Rgb): Rgb {
+  const d = Math.abs(c[0] - bg[0]) + Math.abs(c[1] - bg[1]) + Math.abs(c[2] - bg[2]);
+  // Flipping the top bit moves each channel by exactly 128, so every channel
+  // that was within 96 of bg ends up at least 32 away.
+  return d >= 160 ? c : [c[0] ^ 0x80, c[1] ^ 0x80, c[2] ^ 0x80];
+}
+
+export function describePicture(seed: string, prompt: string, index: number): Picture {
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new RangeError(`index must be a non-negative integer, got ${index}`);
+  }
+  const colours = sha256('imagegen-contract/colours', prompt);
+  const background: Rgb = [colours[0]!, colours[1]!, colours[2]!];
+  const accent = (o: number): Rgb => contrast([colours[o]!, colours[o + 1]!, colours[o + 2]!], background);
+
+  const geo = sha256('imagegen-contract/geometry', seed, String(index));
+  const kinds: PatternKind[] = ['hbands', 'vbands', 'bricks', 'frames'];
+  const kind = kinds[byteAt(geo, 0) % kinds.length]!;
+  const divisions =
+    kind === 'frames' ? 2 + (byteAt(geo, 1) % 4) : kind === 'bricks' ? 3 + (byteAt(geo, 1) % 8) : 3 + (byteAt(geo, 1) % 12);
+
+  const key = sha256('imagegen-contract/signature', seed, prompt);
+  const signature = (index ^ key.readUInt16BE(0)) & 0xffff;
+
+  return {
+    background,
+    accents: [accent(3), accent(6), accent(9)],
+    kind,
+    divisions,
+    duty: (20 + (byteAt(geo, 2) % 26)) / 100,
+    phase: (byteAt(geo, 3) % 100) / 100,
+    signature,
+  };
+}
+
+/** A horizontal span [x0, x1) painted with accent `colour` (0-2). */
+type Span = readonly [x0: number, x1: number, colour: number];
+
+/**
+ * Row classifier: `key(y)` is cheap and equal for rows that look the same;
+ * `spans(y)` (accent spans over the background) is only asked once per run.
+ */
+interface RowShape {
+  key(y: number): number;
+  spans(y: number): Span[];
+}
+
+const mod = (a: number, n: number): number => ((a % n) + n) % n;
+
+function rowShape(p: Picture, width: number, height: number): RowShape {
+  const sigRows = Math.max(1, Math.floor(height / 32));
+  const cell = Math.max(1, Math.floor(width / SIGNATURE_BITS));
+  const sigSpans: Span[] = [];
+  for (let b = 0; b < SIGNATURE_BITS && b * cell < width; b++) {
+    // MSB first; bits painted with rotating accents so the strip reads as a barcode.
+    if ((p.signature >> (SIGNATURE_BITS - 1 - b)) & 1) sigSpans.push([b * cell, (b + 1) * cell, b % 3]);
+  }
+  const pattern = patternShape(p, width, height);
+  return {
+    key: (y) => (y < sigRows ? -2 : pattern.key(y)), // pattern keys are >= -1
+    spans: (y) => (y < sigRows ? sigSpans : pattern.spans(y)),
+  };
+}
+
+function patternShape(p: Picture, width: number, height: number): RowShape {
+  switch (p.kind) {
+    case 'hbands': {
+      const period = Math.max(2, Math.round(height / p.divisions));
+      const thick = Math.max(1, Math.round(period * p.duty));
+      const off = Math.round(p.phase * period);
+      const key = (y: number) => ((y + off) % period < thick ? Math.floor((y + off) / period) % 3 : -1);
+      return { key, spans: (y) => (key(y) < 0 ? [] : [[0, width, key(y)]]) };
+    }
+    case 'vbands': {
+      const period = Math.max(2, Math.round(width / p.divisions));
+      const thick = Math.max(1, Math.round(period * p.duty));
+      const off = Math.round(p.phase * period);
+      const spans: Span[] = [];
+      for (let k = 0, x = -off; x < width; k++, x += period) {
+        if (x + thick > 0) spans.push([Math.max(0, x), Math.min(width, x + thick), k % 3]);
+      }
+      return { key: () => 0, spans: () => spans }; // every row identical: one distinct scanline
+    }
+    case 'bricks': {
+      const period = Math.max(2, Math.round(Math.min(width, height) / p.divisions));
+      const side = Math.max(1, Math.round(period * Math.sqrt(p.duty))); // square area ~ duty
+      const inset = Math.floor((period - side) / 2);
+      const off = Math.round(p.phase * period);
+      const inSquares = (y: number) => {
+        const within = (y + off) % period;
+        return within >= inset && within < inset + side;
+      };
+      // Colour rotation (mod 3) and brick offset (mod 2) repeat every 6 cell rows.
+      const key = (y: number) => (inSquares(y) ? Math.floor((y + off) / period) % 6 : -1);
+      return {
+        key,
+        spans: (y) => {
+          if (!inSquares(y)) return [];
+          const r = Math.floor((y + off) / period);
+          const shift = r % 2 ? Math.floor(period / 2) : 0; // brick bond: odd rows offset half a cell
+          const spans: Span[] = [];
+          for (let c = -1, x = shift - period; x < width; c++, x += period) {
+            const x0 = x + inset;
+            const x1 = x0 + side;
+            if (x1 > 0 && x0 < width) spans.push([Math.max(0, x0), Math.min(width, x1), mod(c + r, 3)]);
+          }
+          return spans;
+        },
+      };
+    }
+    case 'frames': {
+      // Nested rectangle outlines; square corners keep distinct rows few (4 per ring).
+      const period = Math.max(2, Math.floor(Math.min(width, height) / (2 * p.divisions + 1)));
+      const thick = Math.max(1, Math.round(period * p.duty));
+      const margin = Math.floor(p.phase * (period - thick));
+      // Per ring: 0 = row outside it, 1 = on its top/bottom edge, 2 = between (sides only).
+      const ringStates = (y: number): number[] => {
+        const states: number[] = [];
+        for (let k = 0; k < p.divisions; k++) {
+          const i = margin + k * period;
+          if (i >= width - i || y < i || y >= height - i) break; // nested rings: all inner ones miss too
+          states.push(y < i + thick || y >= height - i - thick ? 1 : 2);
+        }
+        return states;
+      };
+      return {
+        key: (y) => ringStates(y).reduce((acc, s) => acc * 3 + s, 0),
+        spans: (y) =>
+          ringStates(y).flatMap((state, k): Span[] => {
+            const left = margin + k * period;
+            const right = width - left;
+            return state === 1
+              ? [[left, right, k % 3]]
+              : [
+                  [left, Math.min(right, left + thick), k % 3],
+                  [Math.max(left, right - thick), right, k % 3],
+                ];
+          }),
+      };
+    }
+  }
+}
+
+function fillSpan(row: Uint8Array, channels: number, x0: number, x1: number, px: Uint8Array): void {
+  if (x1 <= x0) return;
+  const start = x0 * channels;
+  const end = x1 * channels;
+  row.set(px, start);
+  // Doubling copyWithin: O(log n) native copies instead of a per-pixel loop.
+  for (let filled = channels; filled < end - start; filled *= 2) {
+    row.copyWithin(start + filled, start, start + Math.min(filled, end - start - filled));
+  }
+}
+
+export interface PaintedRows {
+  channels: 3 | 4;
+  runs: RowRun[];
+}
+
+/**
+ * Paint `picture` at width x height as runs of identical scanlines.
+ * Transparent pictures are RGBA with alpha 0 on the background and 255 on accents.
+ */
+export function paintRows(picture: Picture, width: number, height: number, transparent = false): PaintedRows {
+  const channels: 3 | 4 = transparent ? 4 : 3;
+  const pixel = (c: Rgb, alpha: number): Uint8Array =>
+    Uint8Array.from(transparent ? [c[0], c[1], c[2], alpha] : [c[0], c[1], c[2]]);
+  const bgPx = pixel(picture.background, 0);
+  const accentPx = picture.accents.map((c) => pixel(c, 255));
+  const rowBytes = width * channels;
+
+  const shape = rowShape(picture, width, height);
+  const templates = new Map<number, Uint8Array>(); // per call: a distinct row is painted once
+  const runs: RowRun[] = [];
+  let lastKey = NaN;
+  let last: RowRun | undefined;
+  for (let y = 0; y < height; y++) {
+    const key = shape.key(y);
+    if (last && key === lastKey) {
+      last.count++;
+      continue;
+    }
+    let row = templates.get(key);
+    if (!row) {
+      row = new Uint8Array(rowBytes);
+      fillSpan(row, channels, 0, width, bgPx);
+      for (const [x0, x1, colour] of shape.spans(y)) fillSpan(row, channels, x0, x1, accentPx[colour]!);
+      templates.set(key, row);
+    }
+    runs.push((last = { row, count: 1 }));
+    lastKey = key;
+  }
+  return { channels, runs };
+}
+
+/** Expand row runs into one tightly packed pixel buffer (for encoders that need raw pixels). */
+export function rasterize(runs: readonly RowRun[], rowBytes: number): Buffer {
+  let rows = 0;
+  for (const r of runs) rows += r.count;
+  const out = Buffer.allocUnsafe(rows * rowBytes);
+  let o = 0;
+  for (const { row, count } of runs) {
+    out.set(row, o);
+    const end = o + count * rowBytes;
+    for (let filled = rowBytes; o + filled < end; filled *= 2) {
+      out.copyWithin(o + filled, o, o + Math.min(filled, end - o - filled));
+    }
+    o = end;
+  }
+  return out;
+}
