@@ -208,6 +208,9 @@ export interface PaintedRows {
  * Transparent pictures are RGBA with alpha 0 on the background and 255 on accents.
  */
 export function paintRows(picture: Picture, width: number, height: number, transparent = false): PaintedRows {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`picture size must be positive integers, got ${width}x${height}`);
+  }
   const channels: 3 | 4 = transparent ? 4 : 3;
   const pixel = (c: Rgb, alpha: number): Uint8Array =>
     Uint8Array.from(transparent ? [c[0], c[1], c[2], alpha] : [c[0], c[1], c[2]]);

@@ -15,7 +15,7 @@ function chunks(png: Buffer): { types: string[]; idat: Buffer; ihdr: Buffer } {
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const types: string[] = [];
   const idat: Buffer[] = [];
-  let ihdr = Buffer.alloc(0);
+  let ihdr: Buffer = Buffer.alloc(0);
   let p = 8;
   while (p < png.length) {
     const len = png.readUInt32BE(p);
