@@ -3,3 +3,4 @@ export * from './spec.js';
 export * from './validator.js';
 export * from './errors.js';
 export * from './profiles.js';
+export * from './operation-schemas.js';

@@ -1,0 +1,186 @@
+// HTTP benchmark of the mock (url and b64_json answers) against plain Prism on the same spec and a
+// bare node:http server returning a body of the same size. Every server runs in a child process;
+// autocannon drives them from this process. Printed as ratios, never asserted.
+//   npx tsx scripts/bench/http.ts [--duration 5] [--quick]
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+
+export interface LoadResult {
+  name: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface Server {
+  url: string;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  close(): void;
+}
+
+function forkServer(script: string, args: string[] = []): Promise<Server> {
+  const child = fork(join(here, 'servers', script), args, {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('message', (m: { url: string }) =>
+      resolve({
+        url: m.url,
+        memory: () =>
+          new Promise((res) => {
+            child.once('message', (r: { memory: NodeJS.MemoryUsage }) => res(r.memory));
+            child.send('memory');
+          }),
+        close: () => child.kill('SIGTERM'),
+      }),
+    );
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPrism(): Promise<Server> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'mock', join(root, 'generated/openapi.json'), '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '-m', 'false'],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}/v1`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer k' } });
+      return { url, memory: async () => process.memoryUsage(), close: () => child.kill('SIGTERM') };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error('Prism did not start');
+}
+
+function load(name: string, url: string, body: unknown, connections: number, duration: number, path = '/images/generations'): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: url + path,
+        method: 'POST',
+        connections,
+        duration,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+        body: JSON.stringify(body),
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        resolve({ name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+      },
+    );
+  });
+}
+
+async function fixedBody(url: string, body: unknown): Promise<Buffer> {
+  const res = await fetch(url + '/images/generations', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`mock answered ${res.status}: ${await res.text()}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+export const URL_BODY = { model: 'dall-e-2', prompt: 'a lighthouse at dusk', response_format: 'url' };
+export const B64_BODY = { model: 'dall-e-2', prompt: 'a lighthouse at dusk', response_format: 'b64_json', size: '1024x1024' };
+
+export async function benchHttp(options: { duration: number; memoryRequests: number }): Promise<{ results: LoadResult[]; memory?: { before: number; after: number; requests: number } }> {
+  const results: LoadResult[] = [];
+  const mock = await forkServer('mock-server.ts');
+  const tmp = mkdtempSync(join(tmpdir(), 'imagegen-bench-'));
+  const urlFile = join(tmp, 'url.json');
+  const b64File = join(tmp, 'b64.json');
+  writeFileSync(urlFile, await fixedBody(mock.url, URL_BODY));
+  writeFileSync(b64File, await fixedBody(mock.url, B64_BODY));
+  const bareUrl = await forkServer('bare-server.ts', [urlFile]);
+  const bareB64 = await forkServer('bare-server.ts', [b64File]);
+  const prism = await startPrism().catch((e: Error) => {
+    console.error(`(Prism skipped: ${e.message})`);
+    return undefined;
+  });
+  try {
+    for (const connections of [10, 50]) {
+      results.push(await load('bare node:http (url-sized body)', bareUrl.url, URL_BODY, connections, options.duration));
+      results.push(await load('mock url', mock.url, URL_BODY, connections, options.duration));
+      if (prism) results.push(await load('prism (url example)', prism.url, URL_BODY, connections, options.duration));
+      results.push(await load('bare node:http (b64-sized body)', bareB64.url, B64_BODY, connections, options.duration));
+      results.push(await load('mock b64_json 1024x1024', mock.url, B64_BODY, connections, options.duration));
+    }
+    let memory;
+    if (options.memoryRequests > 0) {
+      const before = (await mock.memory()).rss;
+      await new Promise<void>((resolve, reject) =>
+        autocannon(
+          { url: mock.url + '/images/generations', method: 'POST', connections: 50, amount: options.memoryRequests, headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' }, body: JSON.stringify(URL_BODY) },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+      const after = (await mock.memory()).rss;
+      memory = { before, after, requests: options.memoryRequests };
+    }
+    return { results, memory };
+  } finally {
+    mock.close();
+    bareUrl.close();
+    bareB64.close();
+    prism?.close();
+  }
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 ? `${((a / b) * 100).toFixed(0)}%` : 'n/a';
+}
+
+export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
+  const rows = out.results.map((r) => `| ${r.name} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`);
+  console.log('| server | connections | req/s | p50 ms | p99 ms | errors+non-2xx |\n|---|---|---|---|---|---|\n' + rows.join('\n'));
+  for (const c of [10, 50]) {
+    const get = (name: string) => out.results.find((r) => r.name === name && r.connections === c);
+    const mu = get('mock url'), bu = get('bare node:http (url-sized body)'), pr = get('prism (url example)');
+    const mb = get('mock b64_json 1024x1024'), bb = get('bare node:http (b64-sized body)');
+    const lines = [];
+    if (mu && bu) lines.push(`mock url / bare = ${ratio(mu.rps, bu.rps)} (target >= 50%)`);
+    if (mu && pr) lines.push(`mock url / prism = ${(mu.rps / pr.rps).toFixed(1)}x (target >= 10x)`);
+    if (mb && bb) lines.push(`mock b64 / bare = ${ratio(mb.rps, bb.rps)} (target >= 20%)`);
+    if (mu && c === 50) lines.push(`mock url p99 at 50 connections = ${mu.p99} ms (target <= 5 ms)`);
+    console.log(`\n${c} connections: ${lines.join('; ')}`);
+  }
+  if (out.memory) {
+    const mb = (n: number) => (n / 1048576).toFixed(1);
+    console.log(`\nmemory: mock RSS ${mb(out.memory.before)} MB before, ${mb(out.memory.after)} MB after ${out.memory.requests} requests (delta ${mb(out.memory.after - out.memory.before)} MB)`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  const quick = process.argv.includes('--quick');
+  const out = await benchHttp({ duration: quick ? 2 : 5, memoryRequests: quick ? 10_000 : 100_000 });
+  printHttp(out);
+}
