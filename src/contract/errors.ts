@@ -13,7 +13,8 @@ export interface ErrorKind {
   native?: { code: string; status: number };
 }
 
-export type ErrorVars = Record<string, string | number | undefined>;
+/** Template values; `param` (string or null) also overrides the example's param. */
+export type ErrorVars = Record<string, string | number | null | undefined>;
 
 let cached: Map<string, ErrorKind> | undefined;
 
@@ -46,7 +47,7 @@ export function errorKind(kind: string): ErrorKind {
 }
 
 export function fillTemplate(template: string, vars: ErrorVars): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (vars[key] === undefined ? whole : String(vars[key])));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (vars[key] === undefined || vars[key] === null ? whole : String(vars[key])));
 }
 
 export interface BuiltError {
@@ -60,7 +61,7 @@ export interface BuiltError {
  */
 export function buildError(
   kind: string,
-  vars: ErrorVars & { param?: string | null } = {},
+  vars: ErrorVars = {},
   options: { envelope?: 'openai' | 'native'; requestId?: string } = {},
 ): BuiltError {
   const k = errorKind(kind);
@@ -72,7 +73,7 @@ export function buildError(
       body: { status: 'error', error: { code: native.code, message, ...(options.requestId ? { request_id: options.requestId } : {}) } },
     };
   }
-  const param = 'param' in vars && vars.param !== undefined ? vars.param : k.body.error.param;
+  const param = vars.param !== undefined ? (vars.param === null ? null : String(vars.param)) : k.body.error.param;
   return { status: k.status, body: { error: { ...k.body.error, message, param } } };
 }
 
