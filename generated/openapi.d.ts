@@ -266,6 +266,16 @@ export interface components {
             param: string | null;
             /** @description Machine-readable code, or null. Known codes are listed in `ErrorCode`; others are allowed. */
             code: components["schemas"]["ErrorCode"] | string | null;
+            /** @description Sent with `moderation_blocked` (GPT image models) - where the request was stopped and why. */
+            moderation_details?: {
+                /**
+                 * @description The stage at which moderation blocked the request.
+                 * @enum {string}
+                 */
+                moderation_stage?: "input" | "output";
+                /** @description The moderation categories that fired. */
+                categories?: string[];
+            };
         };
         /**
          * Known error codes
@@ -400,7 +410,7 @@ export interface components {
             created: number;
             data: components["schemas"]["Image"][];
             /**
-             * @description The background used (GPT image models).
+             * @description The background used (GPT image models; never `auto`).
              * @enum {string}
              */
             background?: "transparent" | "opaque";
@@ -415,6 +425,7 @@ export interface components {
             usage?: components["schemas"]["ImageGenUsage"];
             perf?: components["schemas"]["Perf"];
             metadata?: components["schemas"]["Metadata"];
+            error?: never;
         };
         /**
          * @description How closely an edit follows the input images (edits; not gpt-image-1-mini).
@@ -535,11 +546,11 @@ export interface components {
             b64_json: components["schemas"]["Base64Image"] | null;
             revised_prompt?: string | null;
         } & ({
-            url?: string;
-            b64_json?: null;
+            url: string;
+            b64_json: null;
         } | {
-            url?: null;
-            b64_json?: string;
+            url: null;
+            b64_json: string;
         });
         /**
          * @description Encoding of the returned image. GPT image models only; default png.
@@ -575,9 +586,15 @@ export interface components {
             /** @description Unix time in seconds of the event. */
             created_at: number;
             size: string;
-            /** @enum {string} */
+            /**
+             * @description The quality of the streamed image.
+             * @enum {string}
+             */
             quality: "low" | "medium" | "high" | "auto";
-            /** @enum {string} */
+            /**
+             * @description The background of the streamed image.
+             * @enum {string}
+             */
             background: "transparent" | "opaque" | "auto";
             output_format: components["schemas"]["OutputFormat"];
         };
