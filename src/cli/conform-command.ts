@@ -1,0 +1,168 @@
+// `imagegen-contract conform`: certify a gateway against the contract. Exit 0 when every MUST check
+// passed, 1 when one failed, 2 for bad usage or a gateway that cannot be reached at all.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { builtInProfiles, loadProfile, ProfileError, type Profile } from '../contract/profiles.js';
+import { CHECKS, checkCost, ConformanceOptionsError, DEFAULT_MAX_IMAGES, runConformance, selectChecks } from '../conformance/index.js';
+import { Redactor } from '../conformance/redact.js';
+import { ConsoleReporter } from '../conformance/reporters/console.js';
+import { renderHtml } from '../conformance/reporters/html.js';
+import { renderJson } from '../conformance/reporters/json.js';
+import { renderJunit } from '../conformance/reporters/junit.js';
+import { UsageError } from './usage-error.js';
+
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The gateway could not be reached at all: one line, exit 2 (main.ts honours exitCode). */
+export class UnreachableError extends Error {
+  readonly exitCode = 2;
+}
+
+function usage(): string {
+  return `usage: imagegen-contract conform --base-url URL [options]
+
+Runs the conformance checks against an image-generation gateway.
+
+options:
+  --base-url URL          what the OpenAI SDK takes as baseURL (ends in /v1)
+  --api-key KEY           API key (default: $IMAGEGEN_API_KEY); never printed or written
+  --profile NAME|FILE     gateway profile: ${Object.keys(builtInProfiles()).join(', ')} or a profile file (default openai)
+  --model ID              model to test against its catalogue rules (repeatable; default: the profile's)
+  --header 'Name: value'  extra header on API calls, e.g. 'x-portkey-provider: openai' (repeatable)
+  --max-images N          cap on images the run may make (default ${DEFAULT_MAX_IMAGES}); checks beyond it are skipped
+  --timeout SECONDS       per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})
+  --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
+                          opt-in checks (timeouts) run only when named here
+  --skip ID,...           leave these checks out
+  --report FORMAT=PATH    write a report: json=PATH, junit=PATH, html=PATH (repeatable)
+  --list-checks           list the checks and exit
+  -h, --help              this help
+
+exit status: 0 every MUST check passed, 1 a MUST check failed, 2 bad usage or gateway unreachable.`;
+}
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function parseHeader(raw: string): [string, string] {
+  const colon = raw.indexOf(':');
+  const name = colon > 0 ? raw.slice(0, colon).trim() : '';
+  const value = colon > 0 ? raw.slice(colon + 1).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw new UsageError(`--header must be 'Name: value', got '${raw.slice(0, 80)}'`);
+  return [name, value];
+}
+
+function parseReport(raw: string): [ReportFormat, string] {
+  const eq = raw.indexOf('=');
+  const format = raw.slice(0, Math.max(0, eq)) as ReportFormat;
+  const path = raw.slice(eq + 1);
+  if (eq < 1 || !REPORT_FORMATS.includes(format) || !path) throw new UsageError(`--report must be json=PATH, junit=PATH or html=PATH, got '${raw.slice(0, 80)}'`);
+  return [format, path];
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`${name} must be an integer >= ${min}, got '${raw}'`);
+  return Number(raw);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'base-url': { type: 'string' },
+        'api-key': { type: 'string' },
+        profile: { type: 'string' },
+        model: { type: 'string', multiple: true },
+        header: { type: 'string', multiple: true },
+        'max-images': { type: 'string' },
+        timeout: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
+        report: { type: 'string', multiple: true },
+        'list-checks': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (values['list-checks']) {
+    for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(46)} ${c.severity.padEnd(6)} ${checkCost(c).padEnd(28)} ${c.optIn ? '(opt-in) ' : ''}${c.title}\n`);
+    return 0;
+  }
+  const baseUrl = values['base-url'] as string | undefined;
+  if (!baseUrl) throw new UsageError('--base-url is required (the URL the OpenAI SDK takes, ending in /v1)');
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--base-url is not a URL: '${baseUrl.slice(0, 200)}'`);
+  }
+  if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError(`--base-url must be http(s): '${baseUrl.slice(0, 200)}'`);
+  let profile: Profile;
+  try {
+    profile = loadProfile((values.profile as string | undefined) ?? 'openai');
+  } catch (error) {
+    if (error instanceof ProfileError) throw new UsageError(error.message);
+    throw error;
+  }
+  const headers = Object.fromEntries(((values.header as string[] | undefined) ?? []).map(parseHeader));
+  const reports = ((values.report as string[] | undefined) ?? []).map(parseReport);
+  const only = list(values.only as string[] | undefined);
+  const skip = list(values.skip as string[] | undefined);
+  const { unknown } = selectChecks(only, skip);
+  if (unknown.length) throw new UsageError(`unknown check id or area: ${unknown.join(', ')} (see --list-checks)`);
+  const maxImages = positiveInteger('--max-images', values['max-images'] as string | undefined, DEFAULT_MAX_IMAGES, 0);
+  const timeoutRaw = values.timeout as string | undefined;
+  const timeoutSeconds = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutRaw}'`);
+  const apiKey = (values['api-key'] as string | undefined) || process.env.IMAGEGEN_API_KEY || undefined;
+  const models = list(values.model as string[] | undefined);
+
+  const redactor = new Redactor([apiKey]);
+  redactor.addSecretHeaders(headers);
+  const reporter = new ConsoleReporter(process.stdout, redactor);
+  let report;
+  try {
+    report = await runConformance({
+      baseUrl,
+      ...(apiKey ? { apiKey } : {}),
+      profile,
+      models,
+      headers,
+      maxImages,
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+      only,
+      skip,
+      onEvent: reporter.onEvent,
+    });
+  } catch (error) {
+    if (error instanceof ConformanceOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const [format, path] of reports) {
+    const text = format === 'json' ? renderJson(report, redactor) : format === 'junit' ? renderJunit(report, redactor) : renderHtml(report, redactor);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    } catch (error) {
+      process.stderr.write(redactor.redact(`imagegen-contract: could not write the ${format} report to ${path}: ${(error as Error).message}\n`));
+    }
+  }
+  if (report.unreachable) throw new UnreachableError(redactor.redact(report.unreachable));
+  reporter.finish(report);
+  return report.exitCode;
+}

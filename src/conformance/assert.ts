@@ -1,0 +1,169 @@
+// Outcome builders and the judgements many checks share: the error envelope, a client error's
+// status, a successful generation. Texts say what was expected and what was seen.
+import { constVocabulary, operation as specOperation } from '../contract/spec.js';
+import { errorKind } from '../contract/errors.js';
+import type { SpecValidator } from '../contract/validator.js';
+import { describe, excerpt, header, isJsonMediaType, isObject, mediaType, parseJson } from './exchange.js';
+import type { Exchange } from './http.js';
+import type { Generation } from './context.js';
+import type { Outcome } from './types.js';
+
+type ExLike = Exchange | number | undefined;
+const seqs = (exs: ExLike[]): number[] => exs.map((e) => (typeof e === 'number' ? e : e?.seq)).filter((n): n is number => typeof n === 'number');
+
+export function pass(observed: string, ...exchanges: ExLike[]): Outcome {
+  return { status: 'pass', observed, exchanges: seqs(exchanges) };
+}
+
+export function fail(expected: string, observed: string, exchanges: ExLike[], note?: string): Outcome {
+  return { status: 'fail', expected, observed, exchanges: seqs(exchanges), ...(note ? { note } : {}) };
+}
+
+export function skip(reason: string, ...exchanges: ExLike[]): Outcome {
+  return { status: 'skip', reason, ...(exchanges.length ? { exchanges: seqs(exchanges) } : {}) };
+}
+
+export const RETRY_NOTE =
+  'The official SDKs retry every 5xx (and 408/409/429) up to 2 more times, so a client error labelled 5xx is sent three times and may be billed three times (facts §3.4).';
+
+export const CONNECTION_NOTE =
+  'The server dropped the connection without an answer the client could read; SDKs report a connection error and retry it (facts §3.4). Answer with the status, then close gracefully.';
+
+/** Problems of an OpenAI error envelope (empty when complete). */
+export function envelopeProblems(ex: Exchange, validator: SpecValidator): string[] {
+  const problems: string[] = [];
+  const type = mediaType(ex);
+  if (!isJsonMediaType(type)) problems.push(`content-type is '${header(ex, 'content-type') ?? 'absent'}', not application/json (SDKs do not parse it)`);
+  const parsed = parseJson(ex);
+  if (!parsed.ok) return [...problems, `body is ${parsed.error}`];
+  const body = parsed.value;
+  if (!isObject(body) || !isObject(body.error)) {
+    const keys = isObject(body) ? Object.keys(body).join(', ') : typeof body;
+    return [...problems, `no 'error' object (top-level: ${keys || 'empty'}); SDKs leave code/param/type empty`];
+  }
+  const e = body.error;
+  for (const key of ['message', 'type', 'param', 'code']) if (!(key in e)) problems.push(`error.${key} is missing (all four keys are required)`);
+  if ('message' in e && (typeof e.message !== 'string' || e.message.trim() === '')) problems.push(`error.message is ${JSON.stringify(e.message)}, not a non-empty string`);
+  for (const key of ['param', 'code'] as const) {
+    if (!(key in e)) continue;
+    const v = e[key];
+    if (v === '') problems.push(`error.${key} is "" (must be a string or null, never empty)`);
+    else if (v !== null && typeof v !== 'string') problems.push(`error.${key} is ${JSON.stringify(v)} (${typeof v}), not a string or null`);
+  }
+  if (problems.length === 0) {
+    for (const p of validator.problems('ErrorResponse', body).slice(0, 3)) problems.push(`schema ErrorResponse: ${p.path} ${p.message}`);
+  }
+  return problems;
+}
+
+/** Problems of ref 000's native error envelope, including the status its code implies. */
+export function nativeEnvelopeProblems(ex: Exchange, validator: SpecValidator): string[] {
+  const parsed = parseJson(ex);
+  if (!parsed.ok) return [`body is ${parsed.error}`];
+  const problems = validator.problems('NativeErrorResponse', parsed.value).slice(0, 3).map((p) => `schema NativeErrorResponse: ${p.path} ${p.message}`);
+  if (problems.length) return problems;
+  const code = (parsed.value as { error: { code: string } }).error.code;
+  const status = constVocabulary('NativeErrorCode').find((c) => c.value === code)?.status;
+  if (status !== undefined && status !== ex.response?.status) problems.push(`error.code ${code} goes with status ${status}, answered ${ex.response?.status}`);
+  return problems;
+}
+
+/** The statuses the spec declares for an operation. */
+export function declaredStatuses(operationId: string): number[] {
+  const responses = (specOperation(operationId).operation.responses ?? {}) as Record<string, unknown>;
+  return Object.keys(responses)
+    .filter((k) => /^\d{3}$/.test(k))
+    .map(Number);
+}
+
+export interface ClientErrorExpectation {
+  /** Acceptable statuses, first = the contract's (e.g. [400] or [413, 400]). */
+  statuses: number[];
+  /** Error kind whose code (and param, unless `param` is given) the answer must carry. */
+  kind?: string;
+  /** Expected param (overrides the kind's example param); undefined = not checked. */
+  param?: string | null;
+  envelope?: 'openai' | 'native';
+  /** Native envelope: the error.code expected (VALIDATION_ERROR, UNAUTHENTICATED, ...). */
+  nativeCode?: string;
+  what: string;
+}
+
+/** Judges an answer to an invalid request: a 4xx from `statuses` with a complete error envelope. */
+export function judgeClientError(ex: Exchange, validator: SpecValidator, exp: ClientErrorExpectation): Outcome {
+  const want = `${exp.statuses.join(' or ')} with a complete ${exp.envelope === 'native' ? 'native' : 'OpenAI'} error envelope${codeText(exp)}`;
+  const expected = `${exp.what}: ${want}`;
+  if (!ex.response) return fail(expected, describe(ex), [ex], ex.error?.kind === 'network' ? CONNECTION_NOTE : undefined);
+  const status = ex.response.status;
+  if (status >= 200 && status < 300) return fail(expected, `accepted: ${describe(ex)}`, [ex], 'The gateway accepted an invalid request instead of rejecting it (silent dropping or clamping).');
+  if (status >= 500) return fail(expected, describe(ex), [ex], RETRY_NOTE);
+  if (!exp.statuses.includes(status)) {
+    const note =
+      status >= 400 && status < 500 && ![400, 401, 403, 404, 409, 413, 415, 429].includes(status)
+        ? `${status} is a non-standard status for this error: OpenAI answers ${exp.statuses[0]}, and SDKs map ${status} to ${status === 422 ? 'UnprocessableEntityError' : 'a generic APIError'}.`
+        : undefined;
+    return fail(expected, describe(ex), [ex], note);
+  }
+  const problems = exp.envelope === 'native' ? nativeEnvelopeProblems(ex, validator) : envelopeProblems(ex, validator);
+  if (problems.length) return fail(expected, `${status}: ${problems.join('; ')}`, [ex]);
+  if (exp.envelope === 'native' && exp.nativeCode) {
+    const code = (parseJson(ex) as { value: { error: { code: unknown } } }).value.error.code;
+    if (code !== exp.nativeCode) return fail(expected, `${status} with error.code ${JSON.stringify(code)}`, [ex]);
+  }
+  if (exp.envelope !== 'native' && exp.kind) {
+    const e = (parseJson(ex) as { value: { error: { code: unknown; param: unknown } } }).value.error;
+    const k = errorKind(exp.kind);
+    const wantParam = exp.param !== undefined ? exp.param : k.body.error.param;
+    const mismatches: string[] = [];
+    if (e.code !== k.body.error.code) mismatches.push(`code ${JSON.stringify(e.code)} (expected ${JSON.stringify(k.body.error.code)})`);
+    if (e.param !== wantParam) mismatches.push(`param ${JSON.stringify(e.param)} (expected ${JSON.stringify(wantParam)})`);
+    if (mismatches.length) return fail(expected, `${status} with ${mismatches.join(', ')}`, [ex]);
+  }
+  return pass(`${status} with a complete error envelope${observedCode(ex)}`, ex);
+}
+
+function codeText(exp: ClientErrorExpectation): string {
+  if (exp.envelope === 'native') return exp.nativeCode ? ` (code ${exp.nativeCode})` : '';
+  if (!exp.kind) return '';
+  const k = errorKind(exp.kind);
+  const param = exp.param !== undefined ? exp.param : k.body.error.param;
+  return ` (code ${JSON.stringify(k.body.error.code)}, param ${JSON.stringify(param)})`;
+}
+
+function observedCode(ex: Exchange): string {
+  const parsed = parseJson(ex);
+  if (!parsed.ok || !isObject(parsed.value) || !isObject(parsed.value.error)) return '';
+  const e = parsed.value.error;
+  if ('code' in e && 'param' in e) return ` (code ${JSON.stringify(e.code)}, param ${JSON.stringify(e.param)})`;
+  if ('code' in e) return ` (code ${JSON.stringify(e.code)})`;
+  return '';
+}
+
+/**
+ * A generation the checks can read: 200 and a JSON body. Otherwise the failure every dependent
+ * check reports (they could not look, so they cannot pass).
+ */
+export function generationFailure(gen: Generation, expected: string): Outcome | undefined {
+  const ex = gen.exchange;
+  if (!ex.response) return fail(expected, `the ${gen.kind} request got ${describe(ex)}`, [ex]);
+  if (ex.response.status !== 200) {
+    const notImplemented = ex.response.status === 404 || ex.response.status === 501;
+    return fail(
+      expected,
+      `the ${gen.kind} request was answered ${describe(ex)}`,
+      [ex],
+      notImplemented && gen.request.operation !== 'createImage' ? `${gen.request.operation}: endpoint not implemented (${ex.response.status}).` : undefined,
+    );
+  }
+  const parsed = parseJson(ex);
+  if (!parsed.ok) return fail(expected, `the ${gen.kind} response body is ${parsed.error}`, [ex]);
+  return undefined;
+}
+
+/** The parsed JSON body of a generation already judged readable. */
+export function body(gen: Generation): Record<string, unknown> {
+  const parsed = parseJson(gen.exchange);
+  return parsed.ok && isObject(parsed.value) ? parsed.value : {};
+}
+
+export { excerpt };

@@ -1,0 +1,152 @@
+// Response headers: x-request-id on success and error, Retry-After on rate limits, and every header
+// the spec declares well-formed when present (facts §6.13).
+import { deref, operations, type JsonObject } from '../../contract/spec.js';
+import { fail, pass, skip } from '../assert.js';
+import type { RunContext } from '../context.js';
+import { header, isObject, parseJson } from '../exchange.js';
+import type { Exchange } from '../http.js';
+import { missingKeyExchange } from './auth.js';
+import { negativeExchange } from './negative.js';
+import type { CheckDef } from '../types.js';
+
+/** Header name -> JSON pointer of its schema, for every response header the spec declares. */
+let declared: Map<string, string> | undefined;
+export function declaredHeaders(): Map<string, string> {
+  if (declared) return declared;
+  declared = new Map();
+  for (const op of operations()) {
+    for (const response of Object.values((op.operation.responses ?? {}) as Record<string, unknown>)) {
+      const r = deref<JsonObject>(response);
+      for (const [name, h] of Object.entries((r.headers ?? {}) as Record<string, { $ref?: string }>)) {
+        const pointer = h.$ref ? `${h.$ref}/schema` : undefined;
+        if (pointer && !declared.has(name.toLowerCase())) declared.set(name.toLowerCase(), pointer);
+      }
+    }
+  }
+  return declared;
+}
+
+/** Why a header value does not match its declared schema (integers arrive as text). */
+export function headerProblem(ctx: RunContext, name: string, value: string): string | undefined {
+  const pointer = declaredHeaders().get(name);
+  if (!pointer) return undefined;
+  const schema = deref<{ type?: string }>({ $ref: pointer.replace(/\/schema$/, '') }) as { schema?: { type?: string } };
+  let typed: unknown = value;
+  if (schema.schema?.type === 'integer') {
+    if (!/^-?\d+$/.test(value.trim())) return `${name}: ${JSON.stringify(value)} is not an integer`;
+    typed = Number(value.trim());
+  }
+  const problems = ctx.validator.problems(pointer, typed);
+  return problems.length ? `${name}: ${JSON.stringify(value)} ${problems[0]!.message}` : undefined;
+}
+
+function requestIdProblem(ex: Exchange): string | undefined {
+  if (!ex.response) return `no answer (${ex.error?.message})`;
+  const id = header(ex, 'x-request-id');
+  if (!id) return `${ex.response.status} without x-request-id`;
+  if (id.length > 128) return `x-request-id is ${id.length} characters`;
+  return undefined;
+}
+
+const allResponses = (ctx: RunContext) => ctx.http.exchanges.filter((e) => e.response);
+
+export const headerChecks: CheckDef[] = [
+  {
+    id: 'headers.request-id-success',
+    title: 'A success carries `x-request-id`',
+    severity: 'MUST',
+    rule: 'spec: XRequestId (required on every answer); facts §6.13, §2.2',
+    scope: 'model',
+    uses: ['baseline'],
+    examplesOnly: true,
+    appliesTo: () => true,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'baseline');
+      const ex = gen.exchange;
+      const expected = 'x-request-id on the 200';
+      if (ex.response?.status !== 200) return fail(expected, `the baseline generation was not a success (${ex.response?.status ?? ex.error?.message})`, [ex]);
+      const problem = requestIdProblem(ex);
+      return problem ? fail(expected, problem, [ex]) : pass(`x-request-id: ${header(ex, 'x-request-id')}`, ex);
+    },
+  },
+  {
+    id: 'headers.request-id-error',
+    title: 'Errors (400, 401) carry `x-request-id`',
+    severity: 'MUST',
+    rule: 'spec: XRequestId on BadRequest and Unauthorized; facts §6.13',
+    scope: 'run',
+    uses: [],
+    examplesOnly: true,
+    appliesTo: (ctx) => (ctx.profile.operations.includes('createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`),
+    async run(ctx) {
+      const exs = [await negativeExchange(ctx, 'negative.missing-prompt'), await missingKeyExchange(ctx)];
+      const errors = exs.filter((e) => e.response && e.response.status >= 400);
+      if (errors.length === 0) return fail('x-request-id on error answers', `no error answer to look at: ${exs.map((e) => e.response?.status ?? e.error?.message).join(', ')}`, exs);
+      const problems = errors.map(requestIdProblem).filter(Boolean);
+      if (problems.length) return fail('x-request-id on every error answer', problems.join('; '), errors);
+      return pass(errors.map((e) => `${e.response!.status}: ${header(e, 'x-request-id')}`).join('; '), ...errors);
+    },
+  },
+  {
+    id: 'headers.retry-after',
+    title: 'A rate-limit 429 carries Retry-After (integer seconds ≥ 1) or retry-after-ms',
+    severity: 'MUST',
+    rule: 'spec: TooManyRequests headers RetryAfter/RetryAfterMs; facts §6.13, §3.4',
+    scope: 'run',
+    uses: [],
+    order: 'last',
+    appliesTo: () => true,
+    async run(ctx) {
+      const limited = allResponses(ctx).filter((e) => e.response!.status === 429);
+      if (limited.length === 0) return skip('no 429 was seen during the run');
+      const problems: string[] = [];
+      for (const ex of limited) {
+        const parsed = parseJson(ex);
+        const code = parsed.ok && isObject(parsed.value) && isObject(parsed.value.error) ? parsed.value.error.code : undefined;
+        const ra = header(ex, 'retry-after');
+        const ms = header(ex, 'retry-after-ms');
+        // Quota errors may omit it: retrying cannot help (spec RetryAfter description).
+        if (!ra && !ms && code !== 'insufficient_quota') problems.push(`#${ex.seq} 429 (${String(code)}) has neither retry-after nor retry-after-ms`);
+        for (const [name, value] of [['retry-after', ra], ['retry-after-ms', ms]] as const) {
+          const p = value === undefined ? undefined : headerProblem(ctx, name, value);
+          if (p) problems.push(`#${ex.seq} ${p}`);
+        }
+      }
+      if (problems.length) return fail('retry-after: integer seconds ≥ 1 (or retry-after-ms) on rate-limit 429s', problems.join('; '), limited);
+      return pass(limited.map((e) => `429 retry-after ${header(e, 'retry-after') ?? '-'} / retry-after-ms ${header(e, 'retry-after-ms') ?? '-'}`).join('; '), ...limited);
+    },
+  },
+  {
+    id: 'headers.well-formed',
+    title: 'Declared headers (x-ratelimit-*, openai-processing-ms, retry-after) are well-formed when present',
+    severity: 'SHOULD',
+    rule: 'spec: components.headers; facts §6.13 (x-ratelimit-* integers, reset durations)',
+    examplesOnly: true,
+    scope: 'run',
+    uses: [],
+    order: 'last',
+    appliesTo: () => true,
+    async run(ctx) {
+      const names = [...declaredHeaders().keys()].filter((n) => n !== 'x-request-id' && n !== 'cache-control');
+      const seen: Exchange[] = [];
+      const problems: string[] = [];
+      let values = 0;
+      for (const ex of allResponses(ctx)) {
+        let any = false;
+        for (const name of names) {
+          const value = header(ex, name);
+          if (value === undefined) continue;
+          any = true;
+          values++;
+          const p = headerProblem(ctx, name, value);
+          if (p) problems.push(`#${ex.seq} ${p}`);
+        }
+        if (any) seen.push(ex);
+      }
+      if (values === 0) return skip(`none of ${names.join(', ')} was sent`);
+      if (problems.length) return fail('declared headers match their schemas', problems.slice(0, 6).join('; '), seen.slice(0, 10));
+      return pass(`${values} header value(s) on ${seen.length} answer(s) well-formed`, ...seen.slice(0, 10));
+    },
+  },
+];
+

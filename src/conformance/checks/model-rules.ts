@@ -1,0 +1,419 @@
+// Per-model rules of the catalogue (openapi/models.yaml) for each model under test: n limits, sizes,
+// custom sizes, prompt length in characters, accepted and rejected values, defaults.
+import { createHash } from 'node:crypto';
+import { allModels, resolveSize, sizeProblem, type EnumParam, type Model, type ParamName } from '../../contract/catalogue.js';
+import { spec, deref } from '../../contract/spec.js';
+import { servesOperation } from '../../contract/profiles.js';
+import { body, fail, generationFailure, judgeClientError, pass, skip } from '../assert.js';
+import type { RunContext } from '../context.js';
+import { describe } from '../exchange.js';
+import { cjkPrompt, customSize, enumParam, foreignSize, generationFields, lowestQuality, PROMPT, rangeParam, sampleValue } from '../generations.js';
+import type { Exchange } from '../http.js';
+import type { CheckDef, Outcome, Target } from '../types.js';
+import { decodedProblem, dimensionProblem, overItems } from './images.js';
+
+const catalogued = (ctx: RunContext, t: Target): true | string => {
+  if (!servesOperation(ctx.profile, 'createImage')) return `profile ${ctx.profile.name} does not serve createImage`;
+  if (!t.model) return `'${t.name}' is not in the model catalogue: generic checks only`;
+  if (!t.model.operations.includes('createImage')) return `catalogue: ${t.model.id} does not support createImage`;
+  return true;
+};
+
+/** A cheap valid request for the model with `extra` fields (free checks expect a 400 for it). */
+function invalid(ctx: RunContext, t: Target, extra: Record<string, unknown>, label: string): Promise<Exchange> {
+  const m = t.model!;
+  const fields: Record<string, unknown> = { model: t.name, prompt: PROMPT, n: 1 };
+  const q = lowestQuality(m);
+  if (q) fields.quality = q;
+  const key = createHash('sha256').update(JSON.stringify(extra)).digest('hex');
+  return ctx.memo(`rules:${t.name}:${key}`, () =>
+    ctx.send({ method: 'POST', url: ctx.operationUrl('createImage'), body: { kind: 'json', value: { ...fields, ...extra } }, label }),
+  );
+}
+
+/** Judges several invalid requests; all must be rejected. */
+async function allRejected(ctx: RunContext, cases: Array<{ ex: Exchange; kind?: string; param?: string | null; what: string }>): Promise<Outcome> {
+  const outcomes = cases.map((c) => judgeClientError(c.ex, ctx.validator, { statuses: [400], ...(c.kind ? { kind: c.kind } : {}), ...(c.param !== undefined ? { param: c.param } : {}), what: c.what }));
+  const failed = outcomes.filter((o) => o.status === 'fail') as Array<Extract<Outcome, { status: 'fail' }>>;
+  const seqs = cases.map((c) => c.ex.seq);
+  if (failed.length) {
+    return fail(failed.map((f) => f.expected).join('; '), failed.map((f) => f.observed).join('; '), seqs, failed.find((f) => f.note)?.note);
+  }
+  return pass(cases.map((c, i) => `${c.what}: ${(outcomes[i] as { observed: string }).observed}`).join('; '), ...seqs);
+}
+
+/** The error kind and param the catalogue names for a rule, or the default kind with `param`. */
+function errorFor(override: { kind: string; param?: string | null } | undefined, defaultKind: string, param: string | null): { kind: string; param: string | null } {
+  if (!override) return { kind: defaultKind, param };
+  return { kind: override.kind, param: 'param' in override ? (override.param ?? null) : param };
+}
+
+const ENUM_PARAMS: ParamName[] = ['quality', 'style', 'response_format', 'output_format', 'background', 'moderation'];
+const SCHEMA_OF: Partial<Record<ParamName, string>> = {
+  quality: 'ImageQuality',
+  style: 'ImageStyle',
+  response_format: 'ResponseFormat',
+  output_format: 'OutputFormat',
+  background: 'Background',
+  moderation: 'Moderation',
+};
+
+function sizeEcho(gen: { exchange: Exchange }, want: string): string | undefined {
+  const b = body(gen as never);
+  return typeof b.size === 'string' && b.size !== want ? `size echoes '${b.size}'` : undefined;
+}
+
+export const modelRuleChecks: CheckDef[] = [
+  {
+    id: 'model-rules.n-max',
+    title: 'n = the model maximum is accepted with that many images',
+    severity: 'MUST',
+    rule: 'catalogue n.max; facts §1.3',
+    scope: 'model',
+    uses: ['n-max'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'n-max');
+      const n = t.model!.n.max;
+      const expected = `200 with ${n} image(s)`;
+      const failure = generationFailure(gen, expected);
+      if (failure) return failure;
+      const data = body(gen).data;
+      if (!Array.isArray(data) || data.length !== n) return fail(expected, `${Array.isArray(data) ? data.length : 'no'} image(s)`, [gen.exchange]);
+      return pass(`${n} image(s)`, gen.exchange);
+    },
+  },
+  {
+    id: 'model-rules.n-over-max',
+    title: 'n = maximum + 1 is a 400, not clamped',
+    severity: 'MUST',
+    rule: 'catalogue n.max (+ n.error); facts §6.8 (dall-e-3 n: 2)',
+    scope: 'model',
+    uses: [],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const m = t.model!;
+      const n = m.n.max + 1;
+      const ex = await invalid(ctx, t, { n }, `n: ${n}`);
+      const e = errorFor(m.n.error, 'integer_out_of_range', 'n');
+      return judgeClientError(ex, ctx.validator, { statuses: [400], ...e, what: `n: ${n} (max ${m.n.max})` });
+    },
+  },
+  {
+    id: 'model-rules.size-allowed',
+    title: 'An allowed non-default size gives images of that size',
+    severity: 'MUST',
+    rule: 'catalogue size.values',
+    scope: 'model',
+    uses: ['size-alt'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'size-alt');
+      const want = gen.request.expect.size!;
+      const echo = generationFailure(gen, '') ? undefined : sizeEcho(gen, want);
+      const out = await overItems(ctx, gen, `${want} images (size: ${String(gen.request.fields.size)})`, (i) => dimensionProblem(i, want));
+      return echo && out.status === 'pass' ? fail(`size echo ${want}`, echo, out.exchanges) : out;
+    },
+  },
+  {
+    id: 'model-rules.size-foreign-rejected',
+    title: "A size only other models allow is a 400 with the catalogue's error",
+    severity: 'MUST',
+    rule: 'catalogue size.values (+ size.error); facts §6.8 (dall-e-2 1792x1024, gpt-image 512x512)',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return foreignSize(t.model!, allModels()) ? true : `every size of the other models is valid for ${t.model!.id}`;
+    },
+    async run(ctx, t) {
+      const m = t.model!;
+      const size = foreignSize(m, allModels())!;
+      const ex = await invalid(ctx, t, { size }, `size: ${size}`);
+      return judgeClientError(ex, ctx.validator, { statuses: [400], ...errorFor(m.size.error, 'invalid_value', 'size'), what: `size ${size} (${sizeProblem(m, size)})` });
+    },
+  },
+  {
+    id: 'model-rules.custom-size-accepted',
+    title: 'A valid custom size is accepted and honoured (models with custom sizes)',
+    severity: 'MUST',
+    rule: 'catalogue size.custom; facts §1.3 (gpt-image-2 sizes)',
+    scope: 'model',
+    uses: ['custom-size'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'custom-size');
+      const want = gen.request.expect.size!;
+      return overItems(ctx, gen, `${want} images`, (i) => dimensionProblem(i, want));
+    },
+  },
+  {
+    id: 'model-rules.custom-size-invalid-rejected',
+    title: 'A custom size breaking the rules (not a multiple) is a 400',
+    severity: 'MUST',
+    rule: 'catalogue size.custom.multipleOf (+ size.error)',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return t.model!.size.custom && customSize(t.model!) ? true : `catalogue: ${t.model!.id} takes no custom sizes`;
+    },
+    async run(ctx, t) {
+      const m = t.model!;
+      const [w, h] = customSize(m)!.split('x').map(Number) as [number, number];
+      const step = m.size.custom!.multipleOf;
+      const size = `${w + Math.max(1, Math.floor(step / 2))}x${h}`;
+      const problem = sizeProblem(m, size);
+      if (!problem) return skip(`could not construct an invalid custom size for ${m.id}`);
+      const ex = await invalid(ctx, t, { size }, `size: ${size}`);
+      return judgeClientError(ex, ctx.validator, { statuses: [400], ...errorFor(m.size.error, 'invalid_value', 'size'), what: `size ${size} (${problem})` });
+    },
+  },
+  {
+    id: 'model-rules.prompt-max-accepted',
+    title: 'A CJK prompt of exactly the limit in characters is accepted (limits count characters, not bytes)',
+    severity: 'MUST',
+    rule: 'catalogue prompt.maxChars; facts §6.10',
+    scope: 'model',
+    uses: ['prompt-max'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'prompt-max');
+      const chars = t.model!.prompt.maxChars;
+      const expected = `200 for a ${chars}-character CJK prompt (${Buffer.byteLength(cjkPrompt(chars))} UTF-8 bytes)`;
+      const failure = generationFailure(gen, expected);
+      if (failure) return failure;
+      return pass(`200 for ${chars} characters`, gen.exchange);
+    },
+  },
+  {
+    id: 'model-rules.prompt-over-max',
+    title: 'A prompt one character over the limit is a 400',
+    severity: 'MUST',
+    rule: 'catalogue prompt.maxChars (+ prompt.error); x-error prompt_too_long',
+    scope: 'model',
+    uses: [],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const m = t.model!;
+      const chars = m.prompt.maxChars + 1;
+      const ex = await invalid(ctx, t, { prompt: cjkPrompt(chars) }, `prompt of ${chars} characters`);
+      return judgeClientError(ex, ctx.validator, { statuses: [400], ...errorFor(m.prompt.error, 'prompt_too_long', 'prompt'), what: `a ${chars}-character prompt` });
+    },
+  },
+  {
+    id: 'model-rules.unsupported-params-rejected',
+    title: 'Parameters the catalogue marks `unsupported: reject` are 400 with its error (e.g. response_format on GPT image)',
+    severity: 'MUST',
+    rule: 'catalogue params.*.unsupported reject (+ error); facts §6.8, §5.16',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return rejected(t.model!).length ? true : `catalogue: ${t.model!.id} rejects no parameter`;
+    },
+    async run(ctx, t) {
+      const cases = [];
+      for (const [name, p] of rejected(t.model!)) {
+        const value = sampleValue(name);
+        const ex = await invalid(ctx, t, { [name]: value }, `${name}: ${JSON.stringify(value)}`);
+        cases.push({ ex, ...errorFor(p.error, 'unknown_parameter', name), what: `${name}: ${JSON.stringify(value)}` });
+      }
+      return allRejected(ctx, cases);
+    },
+  },
+  {
+    id: 'model-rules.values-outside-catalogue-rejected',
+    title: 'Values the spec knows but the model does not take (e.g. quality hd on GPT image) are 400',
+    severity: 'MUST',
+    rule: 'catalogue params.*.values (+ error)',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return outsideValues(t.model!).length ? true : `catalogue: ${t.model!.id} takes every value the spec lists`;
+    },
+    async run(ctx, t) {
+      const cases = [];
+      for (const { name, value, param } of outsideValues(t.model!)) {
+        const ex = await invalid(ctx, t, { [name]: value }, `${name}: ${value}`);
+        cases.push({ ex, ...errorFor(param.error, 'invalid_value', name), what: `${name}: ${JSON.stringify(value)} (allowed: ${param.values.join(', ')})` });
+      }
+      return allRejected(ctx, cases);
+    },
+  },
+  {
+    id: 'model-rules.range-params-rejected',
+    title: 'output_compression and partial_images above their maximum are 400',
+    severity: 'MUST',
+    rule: 'catalogue params output_compression/partial_images; facts §6.8',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return rangeParams(t.model!).length ? true : `catalogue: ${t.model!.id} has no range parameters`;
+    },
+    async run(ctx, t) {
+      const cases = [];
+      for (const [name, p] of rangeParams(t.model!)) {
+        const value = p.max + 1;
+        const extra: Record<string, unknown> = { [name]: value };
+        if (name === 'output_compression' && p.formats?.length) extra.output_format = p.formats[0];
+        const ex = await invalid(ctx, t, extra, `${name}: ${value}`);
+        cases.push({ ex, ...errorFor(p.error, 'integer_out_of_range', name), what: `${name}: ${value} (max ${p.max})` });
+      }
+      return allRejected(ctx, cases);
+    },
+  },
+  {
+    id: 'model-rules.transparent-needs-alpha-format',
+    title: '`background: transparent` with a format without alpha (jpeg) is a 400',
+    severity: 'MUST',
+    rule: 'catalogue params.background.transparentFormats; x-error transparent_needs_alpha_format; facts §6.8',
+    scope: 'model',
+    uses: [],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return opaqueFormat(t.model!) ? true : `catalogue: ${t.model!.id} has no transparent background or every format has alpha`;
+    },
+    async run(ctx, t) {
+      const format = opaqueFormat(t.model!)!;
+      const ex = await invalid(ctx, t, { background: 'transparent', output_format: format }, `transparent ${format}`);
+      return judgeClientError(ex, ctx.validator, { statuses: [400], kind: 'transparent_needs_alpha_format', what: `background transparent with output_format ${format}` });
+    },
+  },
+  {
+    id: 'model-rules.catalogue-values-accepted',
+    title: "Non-default catalogue values and parameters the catalogue says to ignore are accepted",
+    severity: 'MUST',
+    rule: 'catalogue params (values, unsupported: ignore)',
+    scope: 'model',
+    uses: ['values'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'values');
+      const sent = Object.entries(gen.request.fields)
+        .filter(([k]) => !['model', 'prompt', 'n', 'size', 'quality', 'response_format'].includes(k))
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join(', ');
+      const expected = `200 and a valid ImagesResponse for ${sent}`;
+      const failure = generationFailure(gen, expected);
+      if (failure) return failure;
+      const problems = ctx.validator.problems('ImagesResponse', body(gen));
+      if (problems.length) return fail(expected, problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; '), [gen.exchange]);
+      return pass(`200 for ${sent}`, gen.exchange);
+    },
+  },
+  {
+    id: 'model-rules.default-size',
+    title: "Without `size` the images have the default size's dimensions",
+    severity: 'MUST',
+    rule: 'catalogue size.default (+ resolves); facts §6.9',
+    scope: 'model',
+    uses: ['defaults'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'defaults');
+      const want = resolveSize(t.model!, undefined);
+      return overItems(ctx, gen, `${want} images (default size ${t.model!.size.default})`, (i) => dimensionProblem(i, want));
+    },
+  },
+  {
+    id: 'model-rules.default-response-format',
+    title: 'Without `response_format` the model answers in its default (url for dall-e, b64_json for GPT image)',
+    severity: 'MUST',
+    rule: 'catalogue params.response_format.default / output.url; facts §6.4',
+    scope: 'model',
+    uses: ['defaults'],
+    appliesTo: catalogued,
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'defaults');
+      const want = gen.request.expect.responseFormat;
+      return overItems(ctx, gen, `every item has ${want}`, (i) => (i.source === want ? undefined : `has ${i.source === 'none' ? 'no image' : i.source}`));
+    },
+  },
+  {
+    id: 'model-rules.default-output-format',
+    title: 'Without `output_format` the images are the default format (png)',
+    severity: 'MUST',
+    rule: 'catalogue params.output_format.default; spec OutputFormat (default png)',
+    scope: 'model',
+    uses: ['defaults'],
+    appliesTo(ctx, t) {
+      const ok = catalogued(ctx, t);
+      if (ok !== true) return ok;
+      return enumParam(t.model, 'output_format') ? true : `catalogue: ${t.model!.id} has no output_format`;
+    },
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'defaults');
+      const want = gen.request.expect.format;
+      return overItems(ctx, gen, `${want} images`, (i) => decodedProblem(i) ?? (i.decoded!.ok && i.decoded!.format !== want ? `is ${i.decoded!.format}` : undefined));
+    },
+  },
+  {
+    id: 'model-rules.model-omitted',
+    title: "Without `model`: the profile's default model answers, or a 400 naming `model` where the gateway requires it",
+    severity: 'MUST',
+    rule: 'profile modelRequired / defaultModel; x-error missing_required_parameter; facts §6.9',
+    scope: 'run',
+    uses: ['model-omitted'],
+    appliesTo: () => true,
+    async run(ctx) {
+      const gen = await ctx.generation(ctx.primary, 'model-omitted');
+      if (ctx.profile.modelRequired) {
+        return judgeClientError(gen.exchange, ctx.validator, { statuses: [400], kind: 'missing_required_parameter', param: 'model', what: `no model (profile ${ctx.profile.name} requires one)` });
+      }
+      const def = ctx.defaultModel('createImage');
+      const expected = `200 from the default model ${def?.id ?? '(profile default)'}`;
+      const failure = generationFailure(gen, expected);
+      if (failure) return failure;
+      if (!def) return pass(`200 (${describe(gen.exchange).slice(0, 80)})`, gen.exchange);
+      const want = gen.request.expect;
+      return overItems(ctx, gen, `${expected}: ${want.responseFormat} items of ${want.size}`, (i) => {
+        if (want.responseFormat !== 'any' && i.source !== want.responseFormat) return `has ${i.source} (${def.id} answers ${want.responseFormat})`;
+        return want.size ? dimensionProblem(i, want.size) : decodedProblem(i);
+      });
+    },
+  },
+];
+
+/** Parameters of a generation request the catalogue says the model rejects. */
+function rejected(m: Model): Array<[ParamName, { unsupported: 'reject'; error?: { kind: string; param?: string | null } }]> {
+  const fields = generationFields();
+  return (Object.entries(m.params) as Array<[ParamName, unknown]>).filter(
+    (e): e is [ParamName, { unsupported: 'reject'; error?: { kind: string; param?: string | null } }] =>
+      fields.includes(e[0]) && typeof e[1] === 'object' && e[1] !== null && (e[1] as { unsupported?: string }).unsupported === 'reject',
+  );
+}
+
+function outsideValues(m: Model): Array<{ name: ParamName; value: string; param: EnumParam }> {
+  const out: Array<{ name: ParamName; value: string; param: EnumParam }> = [];
+  for (const name of ENUM_PARAMS) {
+    const p = enumParam(m, name);
+    if (!p) continue;
+    const all = (deref<{ enum?: string[] }>(spec().components.schemas[SCHEMA_OF[name]!]).enum ?? []) as string[];
+    const value = all.find((v) => !p.values.includes(v));
+    if (value) out.push({ name, value, param: p });
+  }
+  return out;
+}
+
+function rangeParams(m: Model) {
+  return (['output_compression', 'partial_images'] as const)
+    .map((name) => [name, rangeParam(m, name)] as const)
+    .filter((e): e is readonly [typeof e[0], NonNullable<(typeof e)[1]>] => e[1] !== undefined);
+}
+
+function opaqueFormat(m: Model): string | undefined {
+  const bg = enumParam(m, 'background');
+  const fmt = enumParam(m, 'output_format');
+  if (!bg?.values.includes('transparent') || !fmt) return undefined;
+  const alpha = bg.transparentFormats ?? [];
+  return fmt.values.find((f) => !alpha.includes(f as never));
+}

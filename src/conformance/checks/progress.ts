@@ -1,0 +1,116 @@
+// Socket.IO progress events (ref 002, profiles with progressEvents): during the baseline generation
+// the `/image-progress` namespace emits events valid against the AsyncAPI document, whose request_id
+// is the x-request-id of the HTTP answer, in order, ending with exactly one completed/failed event.
+import { fail, pass } from '../assert.js';
+import type { Generation, RunContext } from '../context.js';
+import { header } from '../exchange.js';
+import { progressValidators, type ProgressEventRecord } from '../progress-listener.js';
+import type { CheckDef, Outcome } from '../types.js';
+
+/** After the HTTP answer, how long the terminal event may take to arrive. */
+const GRACE_MS = 3_000;
+
+const progressApplies = (ctx: RunContext): true | string =>
+  ctx.profile.progressEvents ? true : `profile ${ctx.profile.name} emits no progress events`;
+
+interface Observed {
+  gen: Generation;
+  requestId?: string;
+  events: ProgressEventRecord[];
+  window: ProgressEventRecord[];
+}
+
+async function observe(ctx: RunContext): Promise<Observed | Outcome> {
+  const gen = await ctx.generation(ctx.primary, 'baseline');
+  const listener = ctx.progress;
+  if (!listener) return fail('a Socket.IO connection', 'no listener', [gen.exchange]);
+  await listener.ready();
+  if (!listener.connected)
+    return fail(`a Socket.IO connection to ${listener.url} with the API key`, `could not connect: ${listener.connectError ?? 'unknown error'}`, [gen.exchange]);
+  const requestId = header(gen.exchange, 'x-request-id');
+  const events = requestId ? await listener.waitForEnd(requestId, GRACE_MS) : [];
+  const window = listener.events.filter((e) => e.at >= gen.exchange.startedAt);
+  return { gen, ...(requestId ? { requestId } : {}), events, window };
+}
+
+const isOutcome = (x: Observed | Outcome): x is Outcome => 'status' in x;
+
+export const progressChecks: CheckDef[] = [
+  {
+    id: 'progress.events-validate',
+    title: 'Progress events for a generation arrive and validate against the AsyncAPI schemas',
+    severity: 'MUST',
+    rule: 'asyncapi/image-progress.yaml (ProgressEvent, CompletedEvent, FailedEvent; ref 002)',
+    scope: 'run',
+    uses: ['baseline'],
+    appliesTo: progressApplies,
+    async run(ctx) {
+      const o = await observe(ctx);
+      if (isOutcome(o)) return o;
+      const expected = 'events named progress/completed/failed, each valid against its AsyncAPI payload schema';
+      const events = o.events.length ? o.events : o.window;
+      if (events.length === 0) return fail(expected, 'no event arrived during the generation', [o.gen.exchange]);
+      const validators = progressValidators();
+      const problems: string[] = [];
+      events.forEach((e, i) => {
+        const validate = validators.get(e.event);
+        if (!validate) return problems.push(`event ${i + 1} is named '${e.event}'`);
+        if (!validate(e.payload)) problems.push(`${e.event} ${i + 1}: ${(validate.errors ?? []).slice(0, 2).map((x) => `${x.instancePath || '/'} ${x.message}`).join(', ')}`);
+      });
+      if (problems.length) return fail(expected, problems.slice(0, 5).join('; '), [o.gen.exchange]);
+      return pass(`${events.length} valid event(s): ${events.map((e) => e.event).join(', ')}`, o.gen.exchange);
+    },
+  },
+  {
+    id: 'progress.request-id-matches',
+    title: "The events' request_id is the x-request-id of the HTTP answer",
+    severity: 'MUST',
+    rule: 'asyncapi/image-progress.yaml (request_id equals x-request-id)',
+    scope: 'run',
+    uses: ['baseline'],
+    appliesTo: progressApplies,
+    async run(ctx) {
+      const o = await observe(ctx);
+      if (isOutcome(o)) return o;
+      const expected = `events with request_id = x-request-id (${o.requestId ?? 'absent'})`;
+      if (!o.requestId) return fail(expected, 'the HTTP answer has no x-request-id', [o.gen.exchange]);
+      if (o.events.length) return pass(`${o.events.length} event(s) with request_id ${o.requestId}`, o.gen.exchange);
+      const ids = [...new Set(o.window.map((e) => String((e.payload as { request_id?: unknown })?.request_id)))];
+      return fail(expected, o.window.length ? `events carry request_id ${ids.join(', ')}` : 'no event arrived during the generation', [o.gen.exchange]);
+    },
+  },
+  {
+    id: 'progress.order',
+    title: 'Progress percent never decreases, starts at 0, and exactly one completed (100) or failed event ends it',
+    severity: 'MUST',
+    rule: 'asyncapi/image-progress.yaml (order of events for one request)',
+    scope: 'run',
+    uses: ['baseline'],
+    appliesTo: progressApplies,
+    async run(ctx) {
+      const o = await observe(ctx);
+      if (isOutcome(o)) return o;
+      const expected = 'progress events from 0 with non-decreasing percent, then one completed (percent 100, images = n) or failed';
+      if (o.events.length === 0) return fail(expected, 'no event for the request', [o.gen.exchange]);
+      const problems: string[] = [];
+      let last = -1;
+      let terminal = 0;
+      o.events.forEach((e, i) => {
+        const p = e.payload as { percent?: number; images?: number };
+        if (terminal) problems.push(`${e.event} after the terminal event`);
+        if (e.event === 'progress') {
+          if (last === -1 && p.percent !== 0) problems.push(`first progress is ${p.percent}%`);
+          if (typeof p.percent === 'number' && p.percent < last) problems.push(`percent ${p.percent} after ${last}`);
+          if (typeof p.percent === 'number') last = p.percent;
+        } else if (e.event === 'completed' || e.event === 'failed') {
+          terminal++;
+          if (e.event === 'completed' && p.percent !== 100) problems.push(`completed with percent ${p.percent}`);
+          if (e.event === 'completed' && p.images !== o.gen.request.n) problems.push(`completed with images ${p.images} for n ${o.gen.request.n}`);
+        } else problems.push(`event ${i + 1} is '${e.event}'`);
+      });
+      if (terminal === 0) problems.push('no completed or failed event');
+      if (problems.length) return fail(expected, problems.slice(0, 5).join('; '), [o.gen.exchange]);
+      return pass(o.events.map((e) => `${e.event}${typeof (e.payload as { percent?: number }).percent === 'number' ? ` ${(e.payload as { percent: number }).percent}%` : ''}`).join(' → '), o.gen.exchange);
+    },
+  },
+];

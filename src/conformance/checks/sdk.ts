@@ -1,0 +1,128 @@
+// The official `openai` SDK against the gateway (facts §6.15, §3): parsed objects with _request_id,
+// and the right error classes with code/param. maxRetries 0 (no billed retries); its requests go
+// through the suite's HTTP client, so they are recorded, time-limited and size-capped like the rest.
+import OpenAI from 'openai';
+import { servesOperation } from '../../contract/profiles.js';
+import { fail, pass } from '../assert.js';
+import type { RunContext } from '../context.js';
+import { PROMPT } from '../generations.js';
+import type { Exchange, RequestBody } from '../http.js';
+import type { CheckDef, Target } from '../types.js';
+import { WRONG_KEY } from './auth.js';
+
+/** A key for the SDK constructor when the user gave none (it refuses to start without one). */
+const PLACEHOLDER_KEY = 'sk-imagegen-contract-no-key-given';
+
+function client(ctx: RunContext, apiKey: string | undefined, seen: Exchange[], label: string): OpenAI {
+  const fetchThroughSuite = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    let body: RequestBody | undefined;
+    if (typeof init?.body === 'string') body = { kind: 'text', text: init.body, contentType: headers['content-type'] ?? null };
+    else if (init?.body != null) throw new TypeError('imagegen-contract: the SDK checks send JSON bodies only');
+    const ex = await ctx.send({ method: (init?.method ?? 'GET').toUpperCase() as 'GET' | 'POST', url, auth: 'none', headers, label, ...(body ? { body } : {}) });
+    seen.push(ex);
+    if (!ex.response) throw new TypeError(`fetch failed: ${ex.error?.message ?? 'no answer'}`);
+    const { status, headers: resHeaders, body: bytes } = ex.response;
+    try {
+      return new Response([101, 204, 205, 304].includes(status) ? null : new Uint8Array(bytes), { status, headers: resHeaders });
+    } catch (error) {
+      throw new TypeError(`fetch failed: unusable answer (${(error as Error).message})`);
+    }
+  };
+  return new OpenAI({
+    apiKey: apiKey ?? PLACEHOLDER_KEY,
+    baseURL: ctx.openaiBase,
+    maxRetries: 0,
+    timeout: ctx.http.timeoutMs,
+    fetch: fetchThroughSuite,
+  });
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof OpenAI.APIError) return `${error.constructor.name} status ${error.status}: ${error.message.slice(0, 200)}`;
+  return `${(error as Error)?.constructor?.name ?? 'Error'}: ${String((error as Error)?.message ?? error).slice(0, 200)}`;
+}
+
+const servesCreateImage = (ctx: RunContext): true | string =>
+  servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`;
+
+export const sdkChecks: CheckDef[] = [
+  {
+    id: 'sdk.generate-parsed',
+    title: 'The official openai SDK gets a parsed ImagesResponse object with `_request_id`',
+    severity: 'MUST',
+    rule: 'facts §6.15, §3.2 (non-JSON content types reach users as strings; _request_id from x-request-id)',
+    examplesOnly: true,
+    scope: 'model',
+    uses: ['sdk'],
+    appliesTo: servesCreateImage,
+    async run(ctx, t: Target) {
+      const seen: Exchange[] = [];
+      const request = ctx.claim(t, 'sdk');
+      const expected = 'images.generate() resolves to an object with a data array and a non-empty _request_id';
+      try {
+        const res = (await client(ctx, ctx.apiKey, seen, `SDK images.generate ${t.name}`).images.generate(
+          request.fields as unknown as OpenAI.Images.ImageGenerateParamsNonStreaming,
+        )) as unknown;
+        if (typeof res !== 'object' || res === null) return fail(expected, `resolved to a ${typeof res}: ${String(res).slice(0, 120)}`, seen);
+        const r = res as { data?: unknown; _request_id?: unknown };
+        if (!Array.isArray(r.data)) return fail(expected, `resolved to an object without a data array (keys: ${Object.keys(r).join(', ')})`, seen);
+        if (typeof r._request_id !== 'string' || !r._request_id) return fail(expected, `_request_id is ${JSON.stringify(r._request_id)}`, seen);
+        return pass(`object with ${r.data.length} image(s), _request_id ${r._request_id}`, ...seen);
+      } catch (error) {
+        return fail(expected, `threw ${errorText(error)}`, seen);
+      }
+    },
+  },
+  {
+    id: 'sdk.bad-request-error',
+    title: 'An invalid request throws BadRequestError with code and param populated',
+    severity: 'MUST',
+    rule: 'facts §6.15, §3.3 (APIError.generate reads body.error)',
+    scope: 'run',
+    uses: [],
+    appliesTo: servesCreateImage,
+    async run(ctx) {
+      const seen: Exchange[] = [];
+      const expected = 'BadRequestError, status 400, code a non-empty string, param "n"';
+      try {
+        const res = await client(ctx, ctx.apiKey, seen, 'SDK images.generate with n: 0').images.generate({ model: ctx.primary.name, prompt: PROMPT, n: 0 });
+        return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
+      } catch (error) {
+        if (!(error instanceof OpenAI.BadRequestError)) return fail(expected, `threw ${errorText(error)}`, seen);
+        const problems: string[] = [];
+        if (typeof error.code !== 'string' || !error.code) problems.push(`code ${JSON.stringify(error.code)}`);
+        if (error.param !== 'n') problems.push(`param ${JSON.stringify(error.param)}`);
+        if (problems.length) return fail(expected, `BadRequestError with ${problems.join(', ')}`, seen);
+        return pass(`BadRequestError code ${error.code}, param ${error.param}, requestID ${error.requestID ?? '(none)'}`, ...seen);
+      }
+    },
+  },
+  {
+    id: 'sdk.authentication-error',
+    title: 'A wrong key throws AuthenticationError',
+    severity: 'MUST',
+    rule: 'facts §6.15, §3.3 (401 -> AuthenticationError)',
+    scope: 'run',
+    uses: [],
+    appliesTo(ctx) {
+      if (!ctx.keyProvided) return 'no API key given: a gateway that needs none cannot be told from one that accepts any key';
+      return servesCreateImage(ctx);
+    },
+    async run(ctx) {
+      const seen: Exchange[] = [];
+      const expected = 'AuthenticationError (401)';
+      try {
+        const res = await client(ctx, WRONG_KEY, seen, 'SDK with a wrong key').images.generate({ model: ctx.primary.name, prompt: PROMPT, n: 1 });
+        return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
+      } catch (error) {
+        if (error instanceof OpenAI.AuthenticationError) return pass(`AuthenticationError: ${error.message.slice(0, 120)}`, ...seen);
+        return fail(expected, `threw ${errorText(error)}`, seen);
+      }
+    },
+  },
+];

@@ -1,0 +1,151 @@
+// Programmatic entry of the conformance suite: `runConformance(options)` runs the checks against a
+// gateway and returns the report (already redacted). It never throws for anything the gateway does;
+// it throws only for bad options (unknown profile or check ids).
+import { readFileSync } from 'node:fs';
+import { findModel } from '../contract/catalogue.js';
+import { loadProfile, profileModel, profileModels, type Profile } from '../contract/profiles.js';
+import { packageRoot } from '../contract/files.js';
+import { Budget } from './budget.js';
+import { RunContext } from './context.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, originOf } from './http.js';
+import { ImageGallery } from './inspect-images.js';
+import { ProgressListener } from './progress-listener.js';
+import { Redactor } from './redact.js';
+import { selectChecks } from './registry.js';
+import { planEntries, runEntries } from './runner.js';
+import type { CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
+
+export * from './types.js';
+export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
+export { GENERATIONS } from './generations.js';
+export { Redactor } from './redact.js';
+
+export const DEFAULT_MAX_IMAGES = 6;
+
+export class ConformanceOptionsError extends Error {}
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** The models a run tests: the given ones, else the profile's default model (or its first model). */
+export function resolveTargets(profile: Profile, models: string[] | undefined): Target[] {
+  const names = [...new Set(models?.length ? models : defaultModelNames(profile))];
+  return names.map((name) => {
+    const model = findModel(name);
+    return model ? { name, model } : { name };
+  });
+}
+
+function defaultModelNames(profile: Profile): string[] {
+  const preferred = profile.defaultModel.createImage ?? profile.defaultModel.generateNativeImage;
+  if (preferred) return [preferred];
+  const served = profileModels(profile).filter((m) => profile.operations.some((op) => m.operations.includes(op as never)));
+  const first = served[0] ?? profileModels(profile)[0];
+  if (!first) throw new ConformanceOptionsError(`profile ${profile.name} names no model; pass --model`);
+  return [first.id];
+}
+
+export function summarise(results: CheckResult[]): Summary {
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  const bad = (r: CheckResult) => r.status === 'fail' || r.status === 'error';
+  return {
+    total: results.length,
+    pass: count('pass'),
+    fail: count('fail'),
+    skip: count('skip'),
+    error: count('error'),
+    mustFailed: results.filter((r) => bad(r) && r.severity === 'MUST').length,
+    shouldFailed: results.filter((r) => bad(r) && r.severity === 'SHOULD').length,
+  };
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const started = Date.now();
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(options.baseUrl);
+  } catch {
+    throw new ConformanceOptionsError(`base URL '${options.baseUrl}' is not a URL`);
+  }
+  if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw new ConformanceOptionsError(`base URL must be http(s): ${options.baseUrl}`);
+  const profile = typeof options.profile === 'object' ? options.profile : loadProfile(options.profile ?? 'openai');
+  const { checks, unknown } = selectChecks(options.only, options.skip, options.checks);
+  if (unknown.length) throw new ConformanceOptionsError(`unknown check id or area: ${unknown.join(', ')}`);
+  const targets = resolveTargets(profile, options.models);
+  const redactor = new Redactor([options.apiKey]);
+  redactor.addSecretHeaders(options.headers ?? {});
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const http = new HttpClient({
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    headers: options.headers ?? {},
+    origin: originOf(baseUrl.toString()),
+    timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+    redactor,
+    userAgent: `imagegen-contract-conformance/${toolVersion()}`,
+  });
+  const progress = profile.progressEvents ? new ProgressListener(baseUrl.origin, options.apiKey, Math.min(timeoutMs, 10_000)) : undefined;
+  const ctx = new RunContext({
+    baseUrl: baseUrl.toString(),
+    profile,
+    targets,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    http,
+    redactor,
+    budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES),
+    gallery: new ImageGallery(),
+    ...(progress ? { progress } : {}),
+  });
+  const notes = targets.flatMap((t) => {
+    if (!t.model) return [`'${t.name}' is not in the model catalogue: only the generic checks run for it`];
+    if (!profileModel(profile, t.name)) return [`profile ${profile.name} does not list ${t.name}: a gateway of that profile answers it 404 model_not_found`];
+    return [];
+  });
+  let results: CheckResult[] = [];
+  let unreachable: string | undefined;
+  const { entries, plan } = planEntries(ctx, checks);
+  try {
+    // First probe: only a connection that cannot be made at all stops the run.
+    const probe = await http.send({ method: 'GET', url: ctx.operationUrl('listModels'), auth: 'none', label: 'reachability probe' });
+    if (!probe.response && probe.error?.kind === 'unreachable') unreachable = `cannot reach ${ctx.baseUrl}: ${probe.error.message}`;
+    else {
+      for (const message of notes) options.onEvent?.({ type: 'note', message });
+      options.onEvent?.({ type: 'plan', plan });
+      results = await runEntries(ctx, entries, {
+        checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
+    }
+  } finally {
+    progress?.close();
+    await http.close();
+  }
+  const summary = summarise(results);
+  const report: ConformanceReport = {
+    tool: { name: 'imagegen-contract', version: toolVersion() },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    target: {
+      baseUrl: ctx.baseUrl,
+      openaiBaseUrl: ctx.openaiBase,
+      profile: profile.name,
+      models: targets.map((t) => ({ name: t.name, ...(t.model ? { catalogueId: t.model.id } : {}) })),
+    },
+    notes,
+    ...(unreachable ? { unreachable } : {}),
+    plan,
+    imagesMade: ctx.budget.spent,
+    summary,
+    results,
+    exchanges: http.exchanges.map((e) => http.toRecord(e)),
+    images: ctx.gallery.samples,
+    exitCode: unreachable ? 2 : summary.mustFailed > 0 ? 1 : 0,
+  };
+  return redactor.redactDeep(report);
+}

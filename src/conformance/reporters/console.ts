@@ -1,0 +1,116 @@
+// Console output: the image plan before any image is made, one line per check as it finishes (a live
+// "running …" line on a TTY), then a summary table and, for each failure, expected vs observed, the
+// rule and a curl reproduction. Everything written goes through the redactor.
+import type { Redactor } from '../redact.js';
+import type { CheckResult, ConformanceReport, Plan, RunEvent, Status } from '../types.js';
+
+export interface ConsoleOptions {
+  /** Live progress and colours (default: stream.isTTY). */
+  tty?: boolean;
+  color?: boolean;
+}
+
+type Out = { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
+
+const GLYPH: Record<Status, string> = { pass: 'PASS ', fail: 'FAIL ', skip: 'SKIP ', error: 'ERROR' };
+const COLOUR: Record<Status, string> = { pass: '32', fail: '31', skip: '90', error: '35' };
+
+export class ConsoleReporter {
+  private readonly tty: boolean;
+  private readonly color: boolean;
+  private live = false;
+
+  constructor(
+    private readonly out: Out,
+    private readonly redactor: Redactor,
+    options: ConsoleOptions = {},
+  ) {
+    this.tty = options.tty ?? Boolean(out.isTTY);
+    this.color = options.color ?? (this.tty && !process.env.NO_COLOR);
+  }
+
+  private write(text: string): void {
+    this.out.write(this.redactor.redact(text));
+  }
+
+  private paint(code: string, text: string): string {
+    return this.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+
+  private clearLive(): void {
+    if (this.live) this.out.write('\r\x1b[2K');
+    this.live = false;
+  }
+
+  readonly onEvent = (event: RunEvent): void => {
+    if (event.type === 'note') this.write(`note: ${event.message}\n`);
+    else if (event.type === 'plan') this.write(formatPlan(event.plan));
+    else if (event.type === 'start') {
+      if (!this.tty) return;
+      this.clearLive();
+      const width = Math.max(40, (this.out.columns ?? 100) - 1);
+      this.write(`… ${event.key}  ${event.title}`.slice(0, width));
+      this.live = true;
+    } else {
+      this.clearLive();
+      this.write(`${this.line(event.result)}\n`);
+    }
+  };
+
+  line(r: CheckResult): string {
+    const detail = r.status === 'pass' ? r.observed : r.status === 'fail' ? `expected ${r.expected}; observed ${r.observed}` : r.reason;
+    const text = `${GLYPH[r.status]} ${r.key}${r.severity === 'SHOULD' ? ' (SHOULD)' : ''}  ${oneLine(detail ?? '', 160)}`;
+    return this.paint(COLOUR[r.status], text);
+  }
+
+  /** Summary table and failure details (call once at the end). */
+  finish(report: ConformanceReport): void {
+    this.clearLive();
+    this.write(formatSummary(report, (c, t) => this.paint(c, t)));
+  }
+}
+
+export function formatPlan(plan: Plan): string {
+  if (plan.images === 0) return `No images will be made (--max-images ${plan.maxImages}).\n`;
+  const price = `≈ $${plan.usd.toFixed(3)}${plan.unknownPriceImages ? ` + ${plan.unknownPriceImages} image(s) at unknown price` : ''}`;
+  const lines = plan.lines.map((l) => `  ${l.model.padEnd(24)} ${l.generation.padEnd(17)} ${String(l.images).padStart(3)} × ${l.usdPerImage === undefined ? 'unknown price' : `$${l.usdPerImage.toFixed(3)}`}`);
+  return `This run will make ${plan.images} image(s) (${price}; cap --max-images ${plan.maxImages}):\n${lines.join('\n')}\n`;
+}
+
+export function formatSummary(report: ConformanceReport, paint: (code: string, text: string) => string = (_c, t) => t): string {
+  const out: string[] = [''];
+  if (report.unreachable) {
+    out.push(paint('31', report.unreachable));
+    return `${out.join('\n')}\n`;
+  }
+  const areas = [...new Set(report.results.map((r) => r.area))];
+  const header = `${'area'.padEnd(14)} ${'pass'.padStart(5)} ${'fail'.padStart(5)} ${'error'.padStart(5)} ${'skip'.padStart(5)}`;
+  out.push(header, '-'.repeat(header.length));
+  for (const area of areas) {
+    const rs = report.results.filter((r) => r.area === area);
+    const n = (s: Status) => String(rs.filter((r) => r.status === s).length).padStart(5);
+    out.push(`${area.padEnd(14)} ${n('pass')} ${n('fail')} ${n('error')} ${n('skip')}`);
+  }
+  const s = report.summary;
+  out.push('-'.repeat(header.length), `${'total'.padEnd(14)} ${String(s.pass).padStart(5)} ${String(s.fail).padStart(5)} ${String(s.error).padStart(5)} ${String(s.skip).padStart(5)}`);
+  const bad = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+  for (const r of bad) {
+    out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${r.key} [${r.severity}] ${r.title}`));
+    out.push(`  rule:      ${r.rule}`);
+    if (r.status === 'fail') out.push(`  expected:  ${r.expected}`, `  observed:  ${r.observed}`);
+    else out.push(`  error:     ${r.reason}`);
+    if (r.note) out.push(`  note:      ${r.note}`);
+    if (r.curl) out.push('  reproduce:', ...r.curl.split('\n').map((l) => `    ${l}`));
+  }
+  out.push(
+    '',
+    `${report.imagesMade} image(s) made; ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)}s.`,
+    s.mustFailed ? paint('31', `${s.mustFailed} MUST check(s) failed.`) : paint('32', `Every MUST check passed${s.shouldFailed ? ` (${s.shouldFailed} SHOULD check(s) failed)` : ''}.`),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,69 @@
+// JUnit XML: one testsuite per area, one testcase per check result; failures and errors carry
+// expected/observed/rule/curl, skips their reason. The failure `type` is the severity (MUST/SHOULD).
+import type { Redactor } from '../redact.js';
+import type { CheckResult, ConformanceReport } from '../types.js';
+
+/** XML 1.0 text: escaped, and characters XML cannot carry at all removed. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function details(r: CheckResult): string {
+  const lines = [`${r.title}`, `rule: ${r.rule}`];
+  if (r.expected !== undefined) lines.push(`expected: ${r.expected}`);
+  if (r.observed !== undefined) lines.push(`observed: ${r.observed}`);
+  if (r.reason) lines.push(`reason: ${r.reason}`);
+  if (r.note) lines.push(`note: ${r.note}`);
+  if (r.curl) lines.push('reproduce:', r.curl);
+  return lines.join('\n');
+}
+
+function testcase(r: CheckResult): string {
+  const open = `    <testcase classname="${xmlEscape(`imagegen-contract.${r.area}`)}" name="${xmlEscape(r.key)}" time="${seconds(r.durationMs)}"`;
+  switch (r.status) {
+    case 'pass':
+      return `${open}>\n      <system-out>${xmlEscape(r.observed ?? '')}</system-out>\n    </testcase>`;
+    case 'skip':
+      return `${open}>\n      <skipped message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
+    case 'fail':
+      return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(`[${r.severity}] expected ${r.expected}; observed ${r.observed}`.slice(0, 1000))}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
+    case 'error':
+      return `${open}>\n      <error type="${r.severity}" message="${xmlEscape((r.reason ?? '').slice(0, 1000))}">${xmlEscape(details(r))}</error>\n    </testcase>`;
+  }
+}
+
+export function renderJunit(report: ConformanceReport, redactor: Redactor): string {
+  const areas = [...new Set(report.results.map((r) => r.area))];
+  const count = (rs: CheckResult[], s: CheckResult['status']) => rs.filter((r) => r.status === s).length;
+  const suites = areas.map((area) => {
+    const rs = report.results.filter((r) => r.area === area);
+    const time = rs.reduce((s, r) => s + r.durationMs, 0);
+    return [
+      `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skip')}" time="${seconds(time)}">`,
+      ...rs.map(testcase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  if (report.unreachable) {
+    suites.push(
+      `  <testsuite name="reachability" tests="1" failures="0" errors="1" skipped="0" time="0">\n    <testcase classname="imagegen-contract.reachability" name="reachability" time="0">\n      <error type="unreachable" message="${xmlEscape(report.unreachable)}"/>\n    </testcase>\n  </testsuite>`,
+    );
+  }
+  const s = report.summary;
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(`imagegen-contract conformance (${report.target.profile}, ${report.target.baseUrl})`)}" tests="${s.total + (report.unreachable ? 1 : 0)}" failures="${s.fail}" errors="${s.error + (report.unreachable ? 1 : 0)}" skipped="${s.skip}" time="${seconds(report.durationMs)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+  return redactor.redact(xml);
+}

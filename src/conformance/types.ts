@@ -1,0 +1,172 @@
+// Shapes shared by the conformance suite: check definitions, their outcomes, results and the report.
+import type { Model } from '../contract/catalogue.js';
+import type { Profile } from '../contract/profiles.js';
+import type { ExchangeRecord } from './http.js';
+import type { RunContext } from './context.js';
+
+export type Severity = 'MUST' | 'SHOULD';
+export type Status = 'pass' | 'fail' | 'skip' | 'error';
+
+/** A model the run tests: the name as given, and its catalogue entry when the catalogue knows it. */
+export interface Target {
+  name: string;
+  model?: Model;
+}
+
+/** The outcome a check's `run` returns; the runner turns it into a `CheckResult`. */
+export type Outcome =
+  | { status: 'pass'; observed: string; exchanges: number[] }
+  | { status: 'fail'; expected: string; observed: string; exchanges: number[]; note?: string }
+  | { status: 'skip'; reason: string; exchanges?: number[] };
+
+/** Shared generation kinds (see generations.ts): one request can feed several checks. */
+export type GenerationKind =
+  | 'baseline'
+  | 'b64'
+  | 'defaults'
+  | 'size-alt'
+  | 'n-max'
+  | 'custom-size'
+  | 'prompt-max'
+  | 'values'
+  | 'webp-transparent'
+  | 'stream'
+  | 'edit-single'
+  | 'edit-multi'
+  | 'variation'
+  | 'native'
+  | 'sdk'
+  | 'model-omitted'
+  | 'slow';
+
+export interface CheckDef {
+  /** Kebab id `area.name`, stable: reports, --only/--skip and docs use it. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** The spec or reference rule the check enforces. */
+  rule: string;
+  /** `run`: once per run (on the first target model where a model is needed); `model`: once per target model. */
+  scope: 'run' | 'model';
+  /** Shared generations the check reads; their images are its cost (made once per model, shared). */
+  uses: GenerationKind[];
+  /** Passes against a plain example-serving mock (Prism on generated/openapi.json). */
+  examplesOnly?: boolean;
+  /** Runs only when named in --only (by id or area): costly checks such as a slow high-quality generation. */
+  optIn?: boolean;
+  /** `last`: runs after everything else (reads what the run saw). */
+  order?: 'last';
+  /** true, or why the check does not apply (the result is a skip with that reason). */
+  appliesTo(ctx: RunContext, target: Target): true | string;
+  run(ctx: RunContext, target: Target): Promise<Outcome>;
+}
+
+export interface ImageSample {
+  /** Which check/generation produced it. */
+  label: string;
+  format: string;
+  width: number;
+  height: number;
+  /** Thumbnail as a data: URL (downscaled, size-capped). */
+  dataUrl: string;
+}
+
+export interface CheckResult {
+  id: string;
+  /** `id` or `id[model]` for per-model checks: unique within a report. */
+  key: string;
+  title: string;
+  severity: Severity;
+  rule: string;
+  area: string;
+  model?: string;
+  status: Status;
+  expected?: string;
+  observed?: string;
+  note?: string;
+  /** Skip or error reason. */
+  reason?: string;
+  /** Sequence numbers of the exchanges the check looked at (in `report.exchanges`). */
+  exchanges: number[];
+  /** Copy-paste reproduction of the most relevant exchange (failures only). */
+  curl?: string;
+  durationMs: number;
+}
+
+export interface PlanLine {
+  model: string;
+  generation: GenerationKind;
+  images: number;
+  usdPerImage?: number;
+}
+
+export interface Plan {
+  images: number;
+  usd: number;
+  unknownPriceImages: number;
+  maxImages: number;
+  lines: PlanLine[];
+}
+
+export interface Summary {
+  total: number;
+  pass: number;
+  fail: number;
+  skip: number;
+  error: number;
+  mustFailed: number;
+  shouldFailed: number;
+}
+
+export interface ConformanceReport {
+  tool: { name: string; version: string };
+  startedAt: string;
+  durationMs: number;
+  target: { baseUrl: string; openaiBaseUrl: string; profile: string; models: Array<{ name: string; catalogueId?: string }> };
+  /** Things about the setup worth knowing (models the profile or the catalogue does not know). */
+  notes: string[];
+  /** Set when the gateway could not be reached at all: no check ran. */
+  unreachable?: string;
+  plan: Plan;
+  imagesMade: number;
+  summary: Summary;
+  results: CheckResult[];
+  exchanges: ExchangeRecord[];
+  images: ImageSample[];
+  /** 0: every MUST check passed; 1: at least one MUST check failed or errored; 2: unreachable. */
+  exitCode: 0 | 1 | 2;
+}
+
+export interface ConformanceOptions {
+  /** What the OpenAI SDK takes as baseURL (ends in /v1). */
+  baseUrl: string;
+  apiKey?: string;
+  /** Built-in profile name or a profile file; default openai. */
+  profile?: string | Profile;
+  models?: string[];
+  /** Extra headers sent on API calls to the gateway's origin (e.g. x-portkey-provider). */
+  headers?: Record<string, string>;
+  /** Image budget; checks that would exceed it are skipped. Default 6. */
+  maxImages?: number;
+  /** Per-request timeout in ms. Default 300 000. */
+  timeoutMs?: number;
+  /** Per-check timeout in ms. Default 3 × timeoutMs + 10 s. */
+  checkTimeoutMs?: number;
+  /** Longest Retry-After of a 429 that is waited out before retrying (default 20 s; 0: never retry). */
+  maxRetryWaitMs?: number;
+  /** Response size cap in bytes. Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** The checks to choose from (default: the registry). Tests and broken-gateway suites pass their own. */
+  checks?: readonly CheckDef[];
+  /** Check ids (or area prefixes like `negative`) to run / to leave out. */
+  only?: string[];
+  skip?: string[];
+  /** Called as the run proceeds (console reporter). */
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'note'; message: string }
+  | { type: 'plan'; plan: Plan }
+  | { type: 'start'; key: string; title: string }
+  | { type: 'result'; result: CheckResult };
