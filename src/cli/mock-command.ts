@@ -1,0 +1,133 @@
+// `imagegen-contract mock`: serves the mock image gateway until SIGINT/SIGTERM, then closes
+// cleanly and exits 0. Bad usage is one line and exit 2 (UsageError).
+import { parseArgs } from 'node:util';
+import { supportsOperation } from '../contract/catalogue.js';
+import { ProfileError, builtInProfiles, loadProfile, profileModels } from '../contract/profiles.js';
+import { SCENARIOS, SCENARIO_HEADER, startMock, type MockOptions } from '../mock/index.js';
+import { parseRateLimit } from '../mock/options.js';
+import { UsageError } from './usage-error.js';
+
+const DEFAULT_PORT = 4010;
+
+function help(): string {
+  const scenarios = Object.entries(SCENARIOS)
+    .map(([name, s]) => `  ${name.padEnd(15)} ${s.description}`)
+    .join('\n');
+  return `usage: imagegen-contract mock [options]
+
+Serves the image-generation contract (OpenAI /v1/images/* and gateway dialects) with real,
+deterministic images. Strict like the real API unless --lenient.
+
+options:
+  --port N             TCP port (default ${DEFAULT_PORT}; 0 picks a free port)
+  --host H             interface (default 127.0.0.1)
+  --profile P          ${Object.keys(builtInProfiles()).join(' | ')} | path to a profile file (default openai)
+  --api-key KEY        accepted bearer key (repeatable; default: any non-empty key)
+  --seed S             seed of the deterministic pictures
+  --latency MS         time each generation takes (streams and progress events are spread over it)
+  --rate-limit N/min   requests per minute per key (429 rate_limit_exceeded with Retry-After)
+  --url-ttl S          lifetime of image URLs in seconds (default: the profile's)
+  --media-secret S     HMAC secret of image URLs, shared by replicas (default: random)
+  --lenient            accept cross-model combinations (the schema is still enforced)
+  -h, --help           this help
+
+failure scenarios: header '${SCENARIO_HEADER}: <name>[:N][:once]', Prism's 'Prefer: code=NNN' or
+'Prefer: example=<ErrorExample>', or '[[<name>]]' in the prompt. Any error kind of the spec is a
+name too (server_error, permission_denied, ...). ':once' fails only the first attempt.
+${scenarios}`;
+}
+
+function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+  return Number(text);
+}
+
+export function parseMockArgs(argv: string[]): MockOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        profile: { type: 'string' },
+        'api-key': { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        latency: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'url-ttl': { type: 'string' },
+        'media-secret': { type: 'string' },
+        lenient: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+  if (values.help) return 'help';
+  const options: MockOptions = { port: integer('port', values.port, 0, 65535) ?? DEFAULT_PORT };
+  if (values.host !== undefined) options.host = values.host;
+  try {
+    options.profile = loadProfile(values.profile ?? 'openai');
+  } catch (e) {
+    if (e instanceof ProfileError) throw new UsageError(e.message);
+    throw e;
+  }
+  const keys = values['api-key'];
+  if (keys) {
+    if (keys.some((k) => k.trim() === '')) throw new UsageError('--api-key must not be empty');
+    options.apiKeys = keys;
+  }
+  if (values.seed !== undefined) options.seed = values.seed;
+  const latency = integer('latency', values.latency, 0, 600_000);
+  if (latency !== undefined) options.latencyMs = latency;
+  if (values['rate-limit'] !== undefined) {
+    const limit = parseRateLimit(values['rate-limit']);
+    if (limit === undefined) throw new UsageError(`--rate-limit must look like 60/min, got '${values['rate-limit']}'`);
+    options.rateLimitPerMinute = limit;
+  }
+  const ttl = integer('url-ttl', values['url-ttl'], 1, 365 * 86400);
+  if (ttl !== undefined) options.urlTtlSeconds = ttl;
+  if (values['media-secret'] !== undefined) {
+    if (values['media-secret'].length === 0) throw new UsageError('--media-secret must not be empty');
+    options.mediaSecret = values['media-secret'];
+  }
+  if (values.lenient) options.lenient = true;
+  return options;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const options = parseMockArgs(argv);
+  if (options === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  const mock = await startMock(options);
+  const key = options.apiKeys?.[0] ?? 'sk-mock';
+  const model = profileModels(mock.profile).find((m) => supportsOperation(m, 'createImage'))?.id ?? '';
+  const lines = [
+    `imagegen-contract mock (profile ${mock.profile.name}${options.lenient ? ', lenient' : ''}) listening on ${mock.url}`,
+    `  SDK:  new OpenAI({ baseURL: '${mock.openaiUrl}', apiKey: '${key}' })`,
+    `  curl: curl ${mock.openaiUrl}/images/generations -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' -d '{"model":"${model}","prompt":"a cute baby sea otter"}'`,
+  ];
+  if (!mock.profile.operations.includes('createImage') || !model)
+    lines[2] = `  curl: curl ${mock.url}/models -H 'Authorization: Bearer ${key}'`;
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await mock.close();
+  // Anything a client left open must not keep the process alive after a clean close.
+  setTimeout(() => process.exit(0), 2000).unref();
+  return 0;
+}
