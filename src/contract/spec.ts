@@ -69,3 +69,29 @@ export function constVocabulary(schemaName: string, doc: OpenApiDocument = spec(
   if (!schema?.oneOf) throw new Error(`schema ${schemaName} is not a const vocabulary`);
   return schema.oneOf.map((c) => ({ value: c.const, status: c['x-status'], description: c.description }));
 }
+
+/**
+ * The component schema name behind a request parameter (`quality` -> `ImageQuality`), read from the
+ * request schemas' properties (through `anyOf: [$ref, null]`), so no code keeps its own mapping.
+ */
+export function requestParamSchemaName(
+  param: string,
+  requestSchemas: readonly string[] = ['CreateImageRequest', 'EditImageJsonRequest'],
+  doc: OpenApiDocument = spec(),
+): string | undefined {
+  for (const name of requestSchemas) {
+    const property = (doc.components.schemas[name]?.properties as Record<string, JsonObject> | undefined)?.[param];
+    if (!property) continue;
+    const candidates = [property, ...((property.anyOf as JsonObject[] | undefined) ?? [])];
+    const ref = candidates.map((c) => c.$ref).find((r): r is string => typeof r === 'string' && r.startsWith('#/components/schemas/'));
+    if (ref) return ref.slice('#/components/schemas/'.length);
+  }
+  return undefined;
+}
+
+/** The enum values the spec allows for a request parameter, or undefined when it is not an enum. */
+export function requestParamEnum(param: string, doc: OpenApiDocument = spec()): string[] | undefined {
+  const name = requestParamSchemaName(param, undefined, doc);
+  const values = name ? (doc.components.schemas[name]?.enum as string[] | undefined) : undefined;
+  return values ? [...values] : undefined;
+}

@@ -11,6 +11,8 @@ import {
   findModel,
   isSupported,
   operations,
+  requestParamSchemaName,
+  requestParamEnum,
   spec,
   specValidator,
   type JsonObject,
@@ -63,6 +65,11 @@ describe('model catalogue', () => {
 
   it('every model of KnownImageModel is in the catalogue (id or alias)', () => {
     expect(enumOf('KnownImageModel').filter((id) => !findModel(id))).toEqual([]);
+  });
+
+  it.each(Object.entries(SPEC_ENUM))('the spec derives %s -> %s from the request schemas', (param, specEnum) => {
+    expect(requestParamSchemaName(param)).toBe(specEnum);
+    expect(requestParamEnum(param)).toEqual(enumOf(specEnum));
   });
 
   it.each(Object.entries(SPEC_ENUM))('every %s value, default and resolution is in the spec enum %s', (param, specEnum) => {
