@@ -85,7 +85,9 @@ function load(name: string, url: string, body: { prompt: string }, connections: 
   // unique: every request gets its own prompt, so nothing the mock memoises or caches is reused
   // (the mock's cold path: validation, token signing or image rendering, serialisation).
   let counter = 0;
-  const requests = unique ? [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ ...body, prompt: `${body.prompt} #${counter++}` }) }) }] : undefined;
+  const requests: autocannon.Request[] | undefined = unique
+    ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ ...body, prompt: `${body.prompt} #${counter++}` }) }) }]
+    : undefined;
   return new Promise((resolve, reject) => {
     autocannon(
       {

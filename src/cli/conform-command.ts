@@ -2,7 +2,6 @@
 // passed, 1 when one failed, 2 for bad usage or a gateway that cannot be reached at all.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { builtInProfiles, loadProfile, ProfileError, type Profile } from '../contract/profiles.js';
 import { CHECKS, checkCost, ConformanceOptionsError, DEFAULT_MAX_IMAGES, runConformance, selectChecks } from '../conformance/index.js';
 import { Redactor } from '../conformance/redact.js';
@@ -11,6 +10,7 @@ import { renderHtml } from '../conformance/reporters/html.js';
 import { renderJson } from '../conformance/reporters/json.js';
 import { renderJunit } from '../conformance/reporters/junit.js';
 import { UsageError } from './usage-error.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
@@ -71,30 +71,20 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'base-url': { type: 'string' },
-        'api-key': { type: 'string' },
-        profile: { type: 'string' },
-        model: { type: 'string', multiple: true },
-        header: { type: 'string', multiple: true },
-        'max-images': { type: 'string' },
-        timeout: { type: 'string' },
-        only: { type: 'string', multiple: true },
-        skip: { type: 'string', multiple: true },
-        report: { type: 'string', multiple: true },
-        'list-checks': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!);
-  }
+  const values = parseCommandArgs(argv, {
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    profile: { type: 'string' },
+    model: { type: 'string', multiple: true },
+    header: { type: 'string', multiple: true },
+    'max-images': { type: 'string' },
+    timeout: { type: 'string' },
+    only: { type: 'string', multiple: true },
+    skip: { type: 'string', multiple: true },
+    report: { type: 'string', multiple: true },
+    'list-checks': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
     return 0;

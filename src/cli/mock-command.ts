@@ -1,11 +1,11 @@
 // `imagegen-contract mock`: serves the mock image gateway until SIGINT/SIGTERM, then closes
 // cleanly and exits 0. Bad usage is one line and exit 2 (UsageError).
-import { parseArgs } from 'node:util';
 import { supportsOperation } from '../contract/catalogue.js';
 import { ProfileError, builtInProfiles, loadProfile, profileModels } from '../contract/profiles.js';
 import { SCENARIOS, SCENARIO_HEADER, startMock, type MockOptions } from '../mock/index.js';
 import { parseRateLimit } from '../mock/options.js';
 import { UsageError } from './usage-error.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 const DEFAULT_PORT = 4010;
 
@@ -44,29 +44,19 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
 }
 
 export function parseMockArgs(argv: string[]): MockOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        profile: { type: 'string' },
-        'api-key': { type: 'string', multiple: true },
-        seed: { type: 'string' },
-        latency: { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'url-ttl': { type: 'string' },
-        'media-secret': { type: 'string' },
-        lenient: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
-  }
+  const values = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    profile: { type: 'string' },
+    'api-key': { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    latency: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'url-ttl': { type: 'string' },
+    'media-secret': { type: 'string' },
+    lenient: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const options: MockOptions = { port: integer('port', values.port, 0, 65535) ?? DEFAULT_PORT };
   if (values.host !== undefined) options.host = values.host;

@@ -1,8 +1,8 @@
 // `imagegen-contract proxy --upstream URL`: a validation proxy that reports contract violations in
 // live traffic from any client (point the client's base URL at the printed address).
-import { parseArgs } from 'node:util';
 import { startProxy } from '../proxy/index.js';
 import { UsageError } from './usage-error.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 const HELP = `usage: imagegen-contract proxy --upstream URL [--port 4011] [--host 127.0.0.1]
 
@@ -12,16 +12,12 @@ errors answered 5xx, missing x-request-id, malformed stream events). Buffered JS
 carry an x-contract-violations header.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { upstream: { type: 'string' }, port: { type: 'string', default: '4011' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseCommandArgs(argv, {
+    upstream: { type: 'string' },
+    port: { type: 'string', default: '4011' },
+    host: { type: 'string', default: '127.0.0.1' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
