@@ -81,6 +81,13 @@ export function highestQuality(m: Model | undefined): string | undefined {
   return enumParam(m, 'quality')?.values.filter((v) => v !== 'auto').pop();
 }
 
+/** The quality a request without `quality` gets: the catalogue default, resolved (auto -> medium). */
+export function defaultQuality(m: Model | undefined): string | undefined {
+  const p = enumParam(m, 'quality');
+  if (!p?.default) return undefined;
+  return p.resolves?.[p.default] ?? p.default;
+}
+
 /** The lowest quality: the catalogue lists qualities cheapest first; `auto` is never the cheapest. */
 export function lowestQuality(m: Model | undefined): string | undefined {
   return enumParam(m, 'quality')?.values.find((v) => v !== 'auto');
@@ -207,6 +214,7 @@ export function inputPng(width: number, height: number, index: number, transpare
 }
 
 const EDIT_INPUT_EDGE = 256;
+const EDIT_PROMPT = 'Add a small blue sphere next to the cube';
 
 function multipartRequest(
   ctx: RunContext,
@@ -217,7 +225,7 @@ function multipartRequest(
 ): GenerationRequest {
   const m = t.model;
   const fields: Record<string, string> = { model: t.name, n: '1', ...extra };
-  if (operation === 'createImageEdit') fields.prompt = 'Add a small blue sphere next to the cube';
+  if (operation === 'createImageEdit') fields.prompt = EDIT_PROMPT;
   if (m) fields.size = smallestSize(m);
   const q = operation === 'createImageEdit' ? lowestQuality(m) : undefined;
   if (q) fields.quality = q;
@@ -408,6 +416,32 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
       const files = [pngPart('image[]', 'first.png', e, e, 0), pngPart('image[]', 'second.png', e, e, 2)];
       if (t.model!.edits?.mask) files.push(pngPart('mask', 'mask.png', e, e, 1, true));
       return multipartRequest(ctx, 'createImageEdit', t, files);
+    },
+  },
+  'edit-defaults': {
+    kind: 'edit-defaults',
+    cost: 'n.default (default size and quality)',
+    doc: 'multipart edit with only model, prompt and one `image` (transparent areas, no mask): the minimal SDK call, so size, quality and n are the defaults',
+    applies: (ctx, t) => and(operationApplies(ctx, t, 'createImageEdit'), needsModel(t), t.model?.edits ? true : 'catalogue: no edits'),
+    images: (_ctx, t) => t.model?.n.default ?? 1,
+    build(ctx, t) {
+      const m = t.model!;
+      const e = EDIT_INPUT_EDGE;
+      // Without a mask, dall-e-2 edits the image's transparent areas; GPT image models take any image.
+      const fields: Record<string, string> = { model: t.name, prompt: EDIT_PROMPT };
+      const parts: MultipartPart[] = [pngPart('image', 'image.png', e, e, 0, true), ...Object.entries(fields).map(([name, value]) => ({ name, value }))];
+      const size = resolveSize(m, undefined);
+      const quality = defaultQuality(m);
+      return {
+        operation: 'createImageEdit',
+        url: ctx.operationUrl('createImageEdit'),
+        body: { kind: 'multipart', parts },
+        fields,
+        n: m.n.default,
+        expect: { responseFormat: defaultResponseFormat(m), size, format: expectedFormat(m) },
+        size,
+        ...(quality ? { quality } : {}),
+      };
     },
   },
   variation: {

@@ -33,6 +33,7 @@ export type GenerationKind =
   | 'stream'
   | 'edit-single'
   | 'edit-multi'
+  | 'edit-defaults'
   | 'variation'
   | 'native'
   | 'sdk'

@@ -40,8 +40,13 @@ export interface Defect extends GatewaySetup {
   title: string;
   /** The facts-sheet section or issue it imitates. */
   source: string;
-  /** Check ids that must be among the failed checks of a run against it. */
+  /** MUST checks that must be among the failed checks of a run against it (the run exits 1). */
   caughtBy: string[];
+  /**
+   * SHOULD checks that must be among the failed checks too. They are reported but do not fail the
+   * run: a defect caught by SHOULD checks only leaves the exit code 0.
+   */
+  warnedBy?: string[];
   /** The defect: a middleware in front of the correct gateway. */
   apply: Middleware;
 }
@@ -108,7 +113,9 @@ const NEGATIVE_400 = [
   'negative.invalid-response-format',
   'negative.malformed-json',
 ];
-const NEGATIVE_ALL = [...NEGATIVE_400, 'negative.wrong-content-type', 'negative.oversized-body', 'negative.unknown-model', 'negative.unknown-route'];
+/** Every MUST check of the negative area; negative.unknown-route (SHOULD) is named in warnedBy. */
+const NEGATIVE_MUST = [...NEGATIVE_400, 'negative.wrong-content-type', 'negative.oversized-body', 'negative.unknown-model'];
+const UNKNOWN_ROUTE = ['negative.unknown-route'];
 
 // ---- the table ------------------------------------------------------------------------------------
 
@@ -139,7 +146,8 @@ export const DEFECTS: Defect[] = [
     title: 'Errors come as `{status: "failure", message}` instead of the `{error: {...}}` envelope',
     source: 'facts §4.1 Portkey requestValidator and handler crash path; §4.5 row 2',
     only: ['negative', 'auth', 'sdk.bad-request-error'],
-    caughtBy: [...NEGATIVE_ALL, 'auth.missing-key', 'auth.wrong-key', 'sdk.bad-request-error'],
+    caughtBy: [...NEGATIVE_MUST, 'auth.missing-key', 'auth.wrong-key', 'sdk.bad-request-error'],
+    warnedBy: UNKNOWN_ROUTE,
     apply: rewriteResponse((res) => {
       const e = errorOf(res);
       return e ? withJson(res, { status: 'failure', message: e.message }) : undefined;
@@ -150,7 +158,8 @@ export const DEFECTS: Defect[] = [
     title: 'Every error is wrapped with `param: ""` (and `type: one_api_error`, the request id in the message)',
     source: 'facts §4.3 one-api ErrorWrapper (param "", not null); §5.9 one-api#751',
     only: ['negative', 'auth', 'sdk.bad-request-error'],
-    caughtBy: [...NEGATIVE_ALL, 'auth.missing-key', 'auth.wrong-key', 'sdk.bad-request-error'],
+    caughtBy: [...NEGATIVE_MUST, 'auth.missing-key', 'auth.wrong-key', 'sdk.bad-request-error'],
+    warnedBy: UNKNOWN_ROUTE,
     apply: rewriteErrors((e, res) => ({
       error: { ...e, message: `${String(e.message)} (request id: ${res.headers['x-request-id']})`, type: 'one_api_error', param: '' },
     })),
@@ -168,7 +177,8 @@ export const DEFECTS: Defect[] = [
     title: '`error.code` is a number and `error.type` null',
     source: 'facts §4.2 (older LiteLLM, BerriAI/litellm#1925: "code": 500, "type": null)',
     only: ['negative', 'auth.missing-key'],
-    caughtBy: [...NEGATIVE_ALL, 'auth.missing-key'],
+    caughtBy: [...NEGATIVE_MUST, 'auth.missing-key'],
+    warnedBy: UNKNOWN_ROUTE,
     apply: rewriteErrors((e, res) => ({ error: { ...e, code: res.status, type: null } })),
   },
   {
@@ -176,7 +186,8 @@ export const DEFECTS: Defect[] = [
     title: '`error.message` is null',
     source: 'facts §5.15 (openai/openai-node#1536: {"message":null,"type":"image_generation_user_error",...})',
     only: ['negative', 'auth.missing-key'],
-    caughtBy: [...NEGATIVE_ALL, 'auth.missing-key'],
+    caughtBy: [...NEGATIVE_MUST, 'auth.missing-key'],
+    warnedBy: UNKNOWN_ROUTE,
     apply: rewriteErrors((e) => ({ error: { ...e, message: null } })),
   },
   // Client errors with the wrong status
@@ -397,6 +408,38 @@ export const DEFECTS: Defect[] = [
     }),
   },
   {
+    id: 'litellm-echo-request-defaults',
+    title: 'Echo fields come from the request defaults, not from what was generated (quality "high" when omitted; the image is medium)',
+    source: 'facts §4.2 LiteLLM gpt_transformation (quality = optional_params.get("quality", "high"); dall-e-3 "hd"); §4.5 (different defaults)',
+    models: ['gpt-image-1'],
+    // The baseline names every echoed field; only the defaults generation shows the defect.
+    only: ['success.echo-fields'],
+    caughtBy: ['success.echo-fields'],
+    apply: when(isGeneration, async (req, forward) => {
+      const res = await forward(req);
+      const body = successOf(res);
+      const asked = jsonOf(req) ?? {};
+      return body && 'quality' in body ? withJson(res, { ...body, quality: asked.quality ?? 'high' }) : res;
+    }),
+  },
+  {
+    id: 'usage-without-output-details',
+    title: 'GPT image usage has no `output_tokens_details` (image output tokens billed at the text rate)',
+    source: 'facts §5.6 (BerriAI/litellm#31142); §1.4 (output_tokens_details is optional in the spec)',
+    models: ['gpt-image-2'],
+    // The spec keeps output_tokens_details optional (facts §1.4, §6): a SHOULD, the run still passes.
+    only: ['success'],
+    caughtBy: [],
+    warnedBy: ['success.usage-output-details'],
+    apply: rewriteResponse((res) => {
+      const body = successOf(res);
+      const usage = body?.usage as Record<string, unknown> | undefined;
+      if (!body || !usage || !('output_tokens_details' in usage)) return undefined;
+      const { output_tokens_details: _dropped, ...rest } = usage;
+      return withJson(res, { ...body, usage: rest });
+    }),
+  },
+  {
     id: 'success-as-text-plain',
     title: 'Successful generations are served as `text/plain` (the SDK hands users a string)',
     source: 'facts §3.2 (non-JSON content types reach SDK users as a raw string), §6.1',
@@ -593,6 +636,33 @@ export const DEFECTS: Defect[] = [
       return reply(422, { detail: [{ type: 'missing', loc: ['body', 'image'], msg: 'Field required', input: null }] });
     },
   },
+  {
+    id: 'litellm-multi-image-edit-first-only',
+    title: 'Multi-image edits silently use only the first `image[]`',
+    source: 'facts §5.4 (BerriAI/litellm#14488, fixed by PR #14893)',
+    models: ['gpt-image-1'],
+    only: ['edits.every-image-used'],
+    caughtBy: ['edits.every-image-used'],
+    apply: rewriteRequest((req) => {
+      const parts = isEdit(req) ? formParts(req) : undefined;
+      const images = parts?.filter((p) => p.name === 'image[]') ?? [];
+      if (!parts || images.length < 2) return undefined;
+      return withFormParts(req, parts.filter((p) => p !== images[1]));
+    }),
+  },
+  {
+    id: 'new-api-edit-default-quality-standard',
+    title: 'Multipart edits without `quality` get "standard", which GPT image models reject',
+    source: 'facts §4.4 new-api (gpt-image-1: default quality "auto"; on multipart edits the default is "standard")',
+    models: ['gpt-image-1'],
+    only: ['edits.defaults'],
+    caughtBy: ['edits.defaults'],
+    apply: rewriteRequest((req) => {
+      const parts = isEdit(req) ? formParts(req) : undefined;
+      if (!parts || parts.some((p) => p.name === 'quality')) return undefined;
+      return withFormParts(req, [...parts, textPart('quality', 'standard')]);
+    }),
+  },
   // Authentication and headers
   {
     id: 'any-api-key',
@@ -618,9 +688,9 @@ export const DEFECTS: Defect[] = [
     title: "The gateway replaces `x-request-id` with its own id; progress events keep the upstream's",
     source: 'facts §4.3/§4.4 (one-api and new-api mint their own request ids); asyncapi image-progress (request_id = x-request-id)',
     profile: 'openai-compatible',
-    // One progress check: each waits 3 s for events carrying the request id it was given.
-    only: ['progress.request-id-matches'],
-    caughtBy: ['progress.request-id-matches'],
+    // The progress checks share one wait (3 s) for events carrying the request id they were given.
+    only: ['progress'],
+    caughtBy: ['progress.request-id-matches', 'progress.order'],
     apply: rewriteResponse((res) => (res.headers['x-request-id'] ? { ...res, headers: { ...res.headers, 'x-request-id': `gw-${res.headers['x-request-id']}` } } : undefined)),
   },
   {
@@ -640,6 +710,21 @@ export const DEFECTS: Defect[] = [
       const e = errorOf(res) ?? {};
       return withJson({ ...res, headers }, { error: { ...e, message: ONE_API_SATURATED } });
     }),
+  },
+  {
+    id: 'cloudflare-429-text-plain',
+    title: 'A rate-limit 429 is Cloudflare\'s text/plain "error code: 1015" with retry-after 54749',
+    source: 'facts §5.21 (lobehub/lobehub#2795), §2.1 (the 429 row "not JSON"), §3.4 (SDKs ignore delays over 60 s)',
+    only: ['models-list.schema', 'headers.retry-after', 'headers.rate-limit-envelope', 'headers.retry-after-sdk-limit'],
+    // The upstream rate-limits the first authenticated model listing once (Retry-After: 1): the correct
+    // gateway passes that on and the suite retries after a second; the edge's 54749 s is not waited out.
+    upstream: async (req, forward, gw) =>
+      forward(req.method === 'GET' && req.url.split('?')[0]!.endsWith('/models') && req.headers.authorization && gw.count('list') === 1 ? { ...req, headers: { ...req.headers, 'x-mock-scenario': 'rate_limit:1' } } : req),
+    caughtBy: ['headers.rate-limit-envelope', 'models-list.schema'],
+    warnedBy: ['headers.retry-after-sdk-limit'],
+    apply: rewriteResponse((res) =>
+      res.status === 429 ? { status: 429, headers: { 'content-type': 'text/plain; charset=UTF-8', 'retry-after': '54749', 'x-request-id': res.headers['x-request-id'] ?? '' }, body: Buffer.from('error code: 1015') } : undefined,
+    ),
   },
   {
     id: 'nginx-413-html',
@@ -697,70 +782,4 @@ export interface KnownGap extends GatewaySetup {
   apply: Middleware;
 }
 
-export const KNOWN_GAPS: KnownGap[] = [
-  {
-    id: 'litellm-echo-request-defaults',
-    title: 'Echo fields come from the request defaults, not from what was generated (quality "high" when omitted; the image is medium)',
-    source: 'facts §4.2 LiteLLM gpt_transformation (quality = optional_params.get("quality", "high"); dall-e-3 "hd")',
-    why: 'success.echo-fields reads only the baseline generation, which always sends size and quality; the `defaults` generation (no size/quality) is never compared with its echo. model-rules.default-size (or a new model-rules.default-echo) should check that echoed quality/size of the defaults generation are the resolved defaults (catalogue resolves auto → medium).',
-    models: ['gpt-image-1'],
-    apply: when(isGeneration, async (req, forward) => {
-      const res = await forward(req);
-      const body = successOf(res);
-      const asked = jsonOf(req) ?? {};
-      return body && 'quality' in body ? withJson(res, { ...body, quality: asked.quality ?? 'high' }) : res;
-    }),
-  },
-  {
-    id: 'litellm-multi-image-edit-first-only',
-    title: 'Multi-image edits silently use only the first `image[]`',
-    source: 'facts §5.4 (BerriAI/litellm#14488, fixed by PR #14893)',
-    why: 'edits.multi-image only checks for a 200 with valid images of the right size, which a one-image edit also gives. GPT image models bill every input image, so edits.multi-image could require usage.input_tokens_details.image_tokens of the edit-multi answer (2 images + mask) to exceed that of edit-single (1 image + mask); the mock already counts 85 + 170 per 512-px tile for each input image.',
-    models: ['gpt-image-1'],
-    apply: rewriteRequest((req) => {
-      const parts = isEdit(req) ? formParts(req) : undefined;
-      const images = parts?.filter((p) => p.name === 'image[]') ?? [];
-      if (!parts || images.length < 2) return undefined;
-      return withFormParts(req, parts.filter((p) => p !== images[1]));
-    }),
-  },
-  {
-    id: 'new-api-edit-default-quality-standard',
-    title: 'Multipart edits without `quality` get "standard", which GPT image models reject',
-    source: 'facts §4.4 new-api (gpt-image-1: default quality "auto"; on multipart edits the default is "standard")',
-    why: 'every edit the suite sends names a quality (the lowest), so the gateway default is never used. An edit without quality (the `defaults` idea applied to edits) in edits.single-image or a new edits.defaults check would catch it.',
-    models: ['gpt-image-1'],
-    apply: rewriteRequest((req) => {
-      const parts = isEdit(req) ? formParts(req) : undefined;
-      if (!parts || parts.some((p) => p.name === 'quality')) return undefined;
-      return withFormParts(req, [...parts, textPart('quality', 'standard')]);
-    }),
-  },
-  {
-    id: 'usage-without-output-details',
-    title: 'GPT image usage has no `output_tokens_details` (image output tokens billed at the text rate)',
-    source: 'facts §5.6 (BerriAI/litellm#31142)',
-    why: 'ImageGenUsage makes output_tokens_details optional (facts §6 "Usage should be ImageGenUsage, with output_tokens_details optional") and success.usage-shape follows the schema. If the catalogue marked the models that report it (gpt-image-1.5, gpt-image-2), success.usage-shape could require it for them.',
-    models: ['gpt-image-2'],
-    apply: rewriteResponse((res) => {
-      const body = successOf(res);
-      const usage = body?.usage as Record<string, unknown> | undefined;
-      if (!body || !usage || !('output_tokens_details' in usage)) return undefined;
-      const { output_tokens_details: _dropped, ...rest } = usage;
-      return withJson(res, { ...body, usage: rest });
-    }),
-  },
-  {
-    id: 'cloudflare-429-text-plain',
-    title: 'A rate-limit 429 is Cloudflare\'s text/plain "error code: 1015" with retry-after 54749',
-    source: 'facts §5.21 (lobehub/lobehub#2795)',
-    why: 'headers.retry-after judges only the headers (54749 is an integer ≤ 86400, so valid) and no check judges the body of a 429 the run happens to meet. headers.retry-after (or a run-wide "every error answer has the envelope" check) should apply envelopeProblems to the 429s it sees; a Retry-After above 60 s (what SDKs honour) could be a SHOULD.',
-    only: ['headers.retry-after', 'models-list.schema'],
-    // The upstream rate-limits the model listing once: the suite sees one 429.
-    upstream: async (req, forward, gw) =>
-      forward(req.method === 'GET' && req.url.split('?')[0]!.endsWith('/models') && gw.count('list') === 1 ? { ...req, headers: { ...req.headers, 'x-mock-scenario': 'rate_limit:1' } } : req),
-    apply: rewriteResponse((res) =>
-      res.status === 429 ? { status: 429, headers: { 'content-type': 'text/plain; charset=UTF-8', 'retry-after': '54749', 'x-request-id': res.headers['x-request-id'] ?? '' }, body: Buffer.from('error code: 1015') } : undefined,
-    ),
-  },
-];
+export const KNOWN_GAPS: KnownGap[] = [];

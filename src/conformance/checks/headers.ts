@@ -1,7 +1,8 @@
 // Response headers: x-request-id on success and error, Retry-After on rate limits, and every header
-// the spec declares well-formed when present (facts §6.13).
+// the spec declares well-formed when present (facts §6.13). The rate-limit answers the run meets are
+// judged here as a whole: their headers, their retry delay and their error envelope.
 import { deref, operations, type JsonObject } from '../../contract/spec.js';
-import { fail, pass, skip } from '../assert.js';
+import { envelopeProblems, fail, nativeEnvelopeProblems, pass, skip } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { header, isObject, parseJson } from '../exchange.js';
 import type { Exchange } from '../http.js';
@@ -49,6 +50,56 @@ function requestIdProblem(ex: Exchange): string | undefined {
 }
 
 const allResponses = (ctx: RunContext) => ctx.http.exchanges.filter((e) => e.response);
+
+/** The 429s the gateway itself answered during the run (image downloads from other origins aside). */
+const rateLimited = (ctx: RunContext) => allResponses(ctx).filter((e) => e.response!.status === 429 && sameOrigin(e.url, ctx.origin));
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The error schema the spec declares for an exchange's status on the operation it called
+ * (NativeErrorResponse on ref 000's native endpoint, ErrorResponse elsewhere).
+ */
+export function declaredErrorSchema(ctx: RunContext, ex: Exchange): 'ErrorResponse' | 'NativeErrorResponse' {
+  const path = ex.url.split('?', 1)[0]!;
+  for (const op of operations()) {
+    if (op.method !== ex.method) continue;
+    // The operation's URL on this gateway, its path parameters standing for any one segment.
+    const marker = '__path_parameter__';
+    const params = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, marker]));
+    const template = ctx.operationUrl(op.operationId as Parameters<RunContext['operationUrl']>[0], params).split(marker);
+    const pattern = new RegExp(`^${template.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+    if (!pattern.test(path)) continue;
+    const responses = (op.operation.responses ?? {}) as Record<string, unknown>;
+    const response = deref<JsonObject>(responses[String(ex.response?.status)] ?? responses.default ?? {});
+    const schema = (response.content as Record<string, { schema?: { $ref?: string } }> | undefined)?.['application/json']?.schema?.$ref ?? '';
+    return schema.endsWith('/NativeErrorResponse') ? 'NativeErrorResponse' : 'ErrorResponse';
+  }
+  return 'ErrorResponse';
+}
+
+/** The delay the official SDKs take from a 429 (facts §3.4): retry-after-ms, else Retry-After (seconds or an HTTP date). */
+export function retryDelayMs(ex: Exchange): { ms: number; from: string } | undefined {
+  const ms = header(ex, 'retry-after-ms');
+  if (ms !== undefined && Number.isFinite(Number.parseFloat(ms))) return { ms: Number.parseFloat(ms), from: `retry-after-ms ${ms}` };
+  const ra = header(ex, 'retry-after');
+  if (ra === undefined) return undefined;
+  const seconds = Number.parseFloat(ra);
+  if (Number.isFinite(seconds)) return { ms: seconds * 1000, from: `retry-after ${ra}` };
+  const date = Date.parse(ra);
+  return Number.isNaN(date) ? undefined : { ms: date - Date.now(), from: `retry-after ${ra}` };
+}
+
+const duration = (ms: number): string => (ms < 3_600_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 3_600_000).toFixed(1)} h`);
+
+/** The longest retry delay the official SDKs honour; longer ones are ignored for their own backoff (facts §3.4). */
+const SDK_MAX_RETRY_DELAY_MS = 60_000;
 
 export const headerChecks: CheckDef[] = [
   {
@@ -114,6 +165,55 @@ export const headerChecks: CheckDef[] = [
       }
       if (problems.length) return fail('retry-after: integer seconds ≥ 1 (or retry-after-ms) on rate-limit 429s', problems.join('; '), limited);
       return pass(limited.map((e) => `429 retry-after ${header(e, 'retry-after') ?? '-'} / retry-after-ms ${header(e, 'retry-after-ms') ?? '-'}`).join('; '), ...limited);
+    },
+  },
+  {
+    id: 'headers.rate-limit-envelope',
+    title: 'Every 429 the run meets is JSON with the error envelope its operation declares (not a CDN text page)',
+    severity: 'MUST',
+    rule: 'spec: TooManyRequests / NativeTooManyRequests (application/json ErrorResponse / NativeErrorResponse); facts §6.6, §5.21 (Cloudflare text/plain "error code: 1015"), §3.3 (SDKs leave code/type empty)',
+    scope: 'run',
+    uses: [],
+    order: 'last',
+    appliesTo: () => true,
+    async run(ctx) {
+      const limited = rateLimited(ctx);
+      if (limited.length === 0) return skip('no 429 was seen during the run');
+      const problems: string[] = [];
+      for (const ex of limited) {
+        const schema = declaredErrorSchema(ctx, ex);
+        const found = schema === 'NativeErrorResponse' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator);
+        if (found.length) problems.push(`#${ex.seq} ${ex.method} ${new URL(ex.url).pathname} 429 (${schema}): ${found.join('; ')}`);
+      }
+      if (problems.length) return fail('every 429: application/json with the declared error envelope', problems.slice(0, 4).join(' | '), limited);
+      return pass(`${limited.length} 429(s), each with its error envelope`, ...limited);
+    },
+  },
+  {
+    id: 'headers.retry-after-sdk-limit',
+    title: "A 429's retry delay (retry-after-ms, else Retry-After) is at most 60 s, the longest the official SDKs honour",
+    severity: 'SHOULD',
+    rule: 'facts §3.4 (openai-node honours a server delay only within 0-60 s, else backs off 0.5-8 s), §5.21 (lobehub#2795: retry-after 54749); spec RetryAfter description',
+    scope: 'run',
+    uses: [],
+    order: 'last',
+    appliesTo: () => true,
+    async run(ctx) {
+      const delays = rateLimited(ctx)
+        .map((ex) => ({ ex, delay: retryDelayMs(ex) }))
+        .filter((d): d is { ex: Exchange; delay: { ms: number; from: string } } => d.delay !== undefined);
+      if (delays.length === 0) return skip('no 429 with a retry delay was seen during the run');
+      const exchanges = delays.map((d) => d.ex);
+      const long = delays.filter((d) => d.delay.ms > SDK_MAX_RETRY_DELAY_MS);
+      const expected = `retry delays of at most ${SDK_MAX_RETRY_DELAY_MS / 1000} s`;
+      if (long.length)
+        return fail(
+          expected,
+          long.map((d) => `#${d.ex.seq} 429 ${d.delay.from} (${duration(d.delay.ms)})`).join('; '),
+          exchanges,
+          'The official SDKs ignore a longer delay and retry after their own 0.5-8 s backoff, so the client comes back long before the gateway said it may.',
+        );
+      return pass(delays.map((d) => `429 ${d.delay.from}`).join('; '), ...exchanges);
     },
   },
   {

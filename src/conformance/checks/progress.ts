@@ -20,7 +20,15 @@ interface Observed {
   window: ProgressEventRecord[];
 }
 
-async function observe(ctx: RunContext): Promise<Observed | Outcome> {
+/**
+ * The events of the baseline generation, collected once and shared by the progress checks: one
+ * wait of at most GRACE_MS per generation, whichever check asks first.
+ */
+function observe(ctx: RunContext): Promise<Observed | Outcome> {
+  return ctx.memo(`progress:${ctx.generationKey(ctx.primary, 'baseline')}`, () => collect(ctx));
+}
+
+async function collect(ctx: RunContext): Promise<Observed | Outcome> {
   const gen = await ctx.generation(ctx.primary, 'baseline');
   const listener = ctx.progress;
   if (!listener) return fail('a Socket.IO connection', 'no listener', [gen.exchange]);

@@ -1,7 +1,8 @@
 // A successful generation, as the spec's ImagesResponse and facts §6.1-§6.7 describe it. All of these
-// read the one baseline generation per model.
-import { resolveSize } from '../../contract/catalogue.js';
+// read the one baseline generation per model; the echo check also reads the defaults generation.
+import { resolveSize, type Model } from '../../contract/catalogue.js';
 import { body, fail, generationFailure, pass } from '../assert.js';
+import type { Generation } from '../context.js';
 import { describe, header, isObject, mediaType } from '../exchange.js';
 import type { CheckDef } from '../types.js';
 
@@ -192,6 +193,27 @@ export const successChecks: CheckDef[] = [
     },
   },
   {
+    id: 'success.usage-output-details',
+    title: '`usage` of models that report usage breaks the output tokens down in `output_tokens_details` (image and text tokens)',
+    severity: 'SHOULD',
+    rule: 'spec: ImageGenUsage.output_tokens_details (optional: facts §1.4, §6); facts §5.6 (BerriAI/litellm#31142: without it image output tokens are billed at the text rate)',
+    scope: 'model',
+    uses: ['baseline'],
+    appliesTo: (_ctx, t) => (t.model?.output.usage ? true : t.model ? `catalogue: ${t.model.id} reports no usage` : `'${t.name}' is not in the catalogue`),
+    async run(ctx, t) {
+      const gen = await ctx.generation(t, 'baseline');
+      const expected = 'usage.output_tokens_details with integer image_tokens and text_tokens';
+      const failure = generationFailure(gen, expected);
+      if (failure) return failure;
+      const usage = body(gen).usage;
+      if (!isObject(usage)) return fail(expected, usage === undefined ? 'no usage' : `usage is ${JSON.stringify(usage).slice(0, 120)}`, [gen.exchange]);
+      if (!('output_tokens_details' in usage)) return fail(expected, `usage has no output_tokens_details: ${JSON.stringify(usage).slice(0, 200)}`, [gen.exchange]);
+      const problems = ctx.validator.problems('TokenDetails', usage.output_tokens_details);
+      if (problems.length) return fail(expected, problems.slice(0, 3).map((p) => `usage.output_tokens_details${p.path === '/' ? '' : p.path} ${p.message}`).join('; '), [gen.exchange]);
+      return pass(`output_tokens_details ${JSON.stringify(usage.output_tokens_details)}`, gen.exchange);
+    },
+  },
+  {
     id: 'success.no-error-key',
     title: 'A success body carries no `error` key',
     severity: 'MUST',
@@ -212,38 +234,49 @@ export const successChecks: CheckDef[] = [
   },
   {
     id: 'success.echo-fields',
-    title: 'Echoed size/quality/output_format/background match the request, resolved (never `auto`)',
+    title: 'Echoed size/quality/output_format/background are what was made: the requested values, or the resolved defaults where the request omits them (never `auto`)',
     severity: 'MUST',
-    rule: 'catalogue output.echo; spec ImagesResponse.size/quality; facts §6.5',
+    rule: 'catalogue output.echo, params.*.default + resolves, size.default + resolves; spec ImagesResponse.size/quality; facts §6.5, §4.2 (LiteLLM echoes quality "high" for an omitted quality)',
     scope: 'model',
-    uses: ['baseline'],
+    uses: ['baseline', 'defaults'],
     appliesTo: (_ctx, t) => (t.model?.output.echo.length ? true : t.model ? `catalogue: ${t.model.id} echoes no fields` : `'${t.name}' is not in the catalogue`),
     async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      const m = t.model!;
-      const f = gen.request.fields;
-      const want: Record<string, string | undefined> = {
-        size: resolveSize(m, f.size as string | undefined),
-        quality: resolved(m.params.quality, f.quality),
-        output_format: resolved(m.params.output_format, f.output_format),
-        background: resolved(m.params.background, f.background),
-      };
-      const expected = m.output.echo.map((k) => `${k}: ${want[k] ?? '(concrete)'}`).join(', ');
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const b = body(gen);
-      const problems: string[] = [];
-      for (const k of m.output.echo) {
-        const got = b[k];
-        if (got === undefined) problems.push(`${k} missing`);
-        else if (got === 'auto') problems.push(`${k} is 'auto' (must be the resolved value)`);
-        else if (want[k] !== undefined && got !== want[k]) problems.push(`${k} is ${JSON.stringify(got)}`);
-      }
-      if (problems.length) return fail(expected, problems.join('; '), [gen.exchange]);
-      return pass(m.output.echo.map((k) => `${k}: ${String(b[k])}`).join(', '), gen.exchange);
+      // The baseline names every echoed field; the defaults generation names none of them.
+      const gens = await Promise.all([ctx.generation(t, 'baseline'), ctx.generation(t, 'defaults')]);
+      const judged = gens.map((gen) => judgeEcho(t.model!, gen));
+      const failed = judged.filter((j) => j.status === 'fail');
+      const exchanges = gens.map((g) => g.exchange);
+      if (failed.length) return fail(judged.map((j) => j.expected).join('; '), failed.map((j) => j.observed).join('; '), exchanges);
+      return pass(judged.map((j) => j.observed).join('; '), ...exchanges);
     },
   },
 ];
+
+/** Echoed fields of one answer against what the request asked for or left to the catalogue's defaults. */
+export function judgeEcho(m: Model, gen: Generation): { status: 'pass' | 'fail'; expected: string; observed: string } {
+  const f = gen.request.fields;
+  const want: Record<string, string | undefined> = {
+    size: resolveSize(m, typeof f.size === 'string' ? f.size : undefined),
+    quality: resolved(m.params.quality, f.quality),
+    output_format: resolved(m.params.output_format, f.output_format),
+    background: resolved(m.params.background, f.background),
+  };
+  const omitted = m.output.echo.filter((k) => !(k in f));
+  const what = `${gen.kind}${omitted.length ? ` (${omitted.join(', ')} omitted)` : ''}`;
+  const expected = `${what}: ${m.output.echo.map((k) => `${k} ${want[k] ?? '(concrete)'}`).join(', ')}`;
+  const failure = generationFailure(gen, expected);
+  if (failure?.status === 'fail') return { status: 'fail', expected, observed: `${gen.kind}: ${failure.observed}` };
+  const b = body(gen);
+  const problems: string[] = [];
+  for (const k of m.output.echo) {
+    const got = b[k];
+    if (got === undefined) problems.push(`${k} missing`);
+    else if (got === 'auto') problems.push(`${k} is 'auto' (must be the resolved value)`);
+    else if (want[k] !== undefined && got !== want[k]) problems.push(`${k} is ${JSON.stringify(got)}${k in f ? '' : ' (not asked for)'}`);
+  }
+  if (problems.length) return { status: 'fail', expected, observed: `${gen.kind}: ${problems.join(', ')}` };
+  return { status: 'pass', expected, observed: `${gen.kind}: ${m.output.echo.map((k) => `${k} ${String(b[k])}`).join(', ')}` };
+}
 
 /** The value a parameter resolves to (catalogue default and `resolves`), undefined when it cannot say. */
 function resolved(param: unknown, requested: unknown): string | undefined {
