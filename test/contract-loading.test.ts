@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { findModel, sizeProblem, resolveSize, buildError, errorKinds, loadProfile, specValidator, ProfileError } from '../src/contract/index.js';
+import { findModel, sizeProblem, resolveSize, sizeSatisfies, valueSatisfies, isSupported, type EnumParam, buildError, errorKinds, loadProfile, specValidator, ProfileError } from '../src/contract/index.js';
 
 describe('contract loading', () => {
   it('finds models by id and alias', () => {
@@ -16,6 +16,19 @@ describe('contract loading', () => {
     expect(sizeProblem(findModel('dall-e-3')!, '1024x1024')).toBeUndefined();
     expect(sizeProblem(findModel('dall-e-3')!, '512x512')).toBeDefined();
     expect(resolveSize(findModel('gpt-image-1')!, undefined)).toBe('1024x1024');
+  });
+  it('treats auto as any allowed value and concrete values exactly', () => {
+    const gpt = findModel('gpt-image-1')!;
+    expect(sizeSatisfies(gpt, undefined, '1024x1536')).toBe(true);
+    expect(sizeSatisfies(gpt, 'auto', '512x512')).toBe(false);
+    expect(sizeSatisfies(gpt, '1536x1024', '1024x1024')).toBe(false);
+    const quality = gpt.params.quality as EnumParam;
+    expect(valueSatisfies(quality, undefined, 'high')).toBe(true);
+    expect(valueSatisfies(quality, undefined, 'auto')).toBe(false);
+    expect(valueSatisfies(quality, 'low', 'high')).toBe(false);
+    const dalle3 = findModel('dall-e-3')!.params.quality;
+    expect(isSupported(dalle3) && 'values' in dalle3 && valueSatisfies(dalle3, undefined, 'hd')).toBe(false);
+    expect(isSupported(dalle3) && 'values' in dalle3 && valueSatisfies(dalle3, undefined, 'standard')).toBe(true);
   });
   it('builds error bodies from the spec examples', () => {
     const e = buildError('unknown_parameter', { param: 'response_format' });

@@ -28,7 +28,11 @@ export type EncodedFormat = 'png' | 'jpeg' | 'webp';
 
 export interface Expectations {
   responseFormat: 'url' | 'b64_json' | 'any';
-  /** Concrete WIDTHxHEIGHT every image must have; undefined when the catalogue cannot say. */
+  /**
+   * The size asked for (or the model's default when omitted): a concrete WIDTHxHEIGHT every image must
+   * have, or a symbolic one (`auto`) any allowed size satisfies (`sizeSatisfies`); undefined when the
+   * catalogue cannot say.
+   */
   size?: string;
   /** Encoding the images must have; 'any' = PNG, JPEG or WebP. */
   format: EncodedFormat | 'any';
@@ -199,7 +203,7 @@ function jsonRequest(ctx: RunContext, operation: ImageOperation, fields: Record<
     n: typeof fields.n === 'number' ? fields.n : (m?.n.default ?? 1),
     expect: {
       responseFormat: rf ?? defaultResponseFormat(m),
-      ...(m ? { size: resolveSize(m, size) } : {}),
+      ...(m ? { size: size ?? m.size.default } : {}),
       format: expectedFormat(m, fields.output_format as string | undefined),
       ...expect,
     },
@@ -238,7 +242,7 @@ function multipartRequest(
     n: 1,
     expect: {
       responseFormat: defaultResponseFormat(m),
-      ...(m ? { size: resolveSize(m, fields.size) } : {}),
+      ...(m ? { size: fields.size ?? m.size.default } : {}),
       format: expectedFormat(m),
     },
     ...(fields.size ? { size: fields.size } : {}),
@@ -430,7 +434,6 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
       // Without a mask, dall-e-2 edits the image's transparent areas; GPT image models take any image.
       const fields: Record<string, string> = { model: t.name, prompt: EDIT_PROMPT };
       const parts: MultipartPart[] = [pngPart('image', 'image.png', e, e, 0, true), ...Object.entries(fields).map(([name, value]) => ({ name, value }))];
-      const size = resolveSize(m, undefined);
       const quality = defaultQuality(m);
       return {
         operation: 'createImageEdit',
@@ -438,8 +441,8 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
         body: { kind: 'multipart', parts },
         fields,
         n: m.n.default,
-        expect: { responseFormat: defaultResponseFormat(m), size, format: expectedFormat(m) },
-        size,
+        expect: { responseFormat: defaultResponseFormat(m), size: m.size.default, format: expectedFormat(m) },
+        size: resolveSize(m, undefined),
         ...(quality ? { quality } : {}),
       };
     },

@@ -4,6 +4,8 @@
 // an `error` on the recorded exchange. Every exchange is kept for the report, redacted on the way out.
 import http from 'node:http';
 import https from 'node:https';
+import { Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import { Agent, request as undiciRequest } from 'undici';
 import type { Redactor } from './redact.js';
 
@@ -277,13 +279,18 @@ export class HttpClient {
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
+    // A gateway may compress even unasked (CDNs do); decode as a client would, with the size cap
+    // applied to the decoded bytes so a compression bomb cannot get past it.
+    const decoded = decoderFor(headers['content-encoding']);
+    const source: AsyncIterable<Buffer> = decoded ? Readable.from(stream).pipe(decoded) : stream;
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of source) {
         size += chunk.length;
         if (size > this.maxResponseBytes) {
           chunks.push(chunk.subarray(0, chunk.length - (size - this.maxResponseBytes)));
           truncated = true;
           ex.error = { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
+          decoded?.destroy();
           discard(stream);
           break;
         }
@@ -292,7 +299,8 @@ export class HttpClient {
       }
     } catch (error) {
       truncated = true;
-      ex.error ??= classify(error, deadline, this.timeoutMs, true);
+      ex.error ??= decoded && !signal.aborted && !deadline.aborted ? { kind: 'network', message: `the ${headers['content-encoding']} body does not decode: ${(error as Error).message}` } : classify(error, deadline, this.timeoutMs, true);
+      decoded?.destroy();
       discard(stream);
     }
     return { status, headers, body: Buffer.concat(chunks), truncated };
@@ -341,7 +349,9 @@ export class HttpClient {
           ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks), truncated };
           finish();
         };
-        res.on('data', (chunk: Buffer) => {
+        const decoded = decoderFor(res.headers['content-encoding']);
+        const source = decoded ? res.pipe(decoded) : res;
+        source.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > this.maxResponseBytes) {
             truncated = true;
@@ -351,8 +361,8 @@ export class HttpClient {
           }
           chunks.push(chunk);
         });
-        res.on('end', done);
-        res.on('error', () => {
+        source.on('end', done);
+        source.on('error', () => {
           truncated = true;
           done();
         });
@@ -622,3 +632,18 @@ function classify(error: unknown, deadline: AbortSignal | undefined, timeoutMs: 
     return { kind: 'unreachable', message: describeError(error) };
   return { kind: 'network', message: describeError(error) };
 }
+
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+

@@ -1,7 +1,7 @@
 // The model catalogue (generated/models.json, from openapi/models.yaml): lookups by id or alias and
 // the per-model rules the mock enforces and the suite tests.
 import { readGeneratedJson } from './files.js';
-import type { Catalogue, Model, OperationId } from './catalogue-types.js';
+import type { Catalogue, EnumParam, Model, OperationId } from './catalogue-types.js';
 
 export * from './catalogue-types.js';
 
@@ -82,4 +82,28 @@ export function pricePerImage(model: Model, size?: string, quality?: string): nu
   const prices = model.pricing ?? [];
   const exact = prices.find((p) => (p.size === undefined || p.size === size) && (p.quality === undefined || p.quality === quality));
   return (exact ?? prices[0])?.usd;
+}
+
+/** `auto`-like values: the keys of a `resolves` map, which the server turns into a concrete value of its choosing. */
+export function isSymbolic(resolves: Record<string, string> | undefined, value: string): boolean {
+  return resolves !== undefined && Object.hasOwn(resolves, value);
+}
+
+/**
+ * Whether an image of `actual` size honours a request for `requested` (undefined: the default). A
+ * concrete size must be met exactly; a symbolic one (`auto`) by any size the model allows - the
+ * catalogue's `resolves` is only what the mock picks, a real server may pick another.
+ */
+export function sizeSatisfies(model: Model, requested: string | undefined, actual: string): boolean {
+  const wanted = requested ?? model.size.default;
+  if (!isSymbolic(model.size.resolves, wanted)) return actual === wanted;
+  return parseSize(actual) !== undefined && sizeProblem(model, actual) === undefined;
+}
+
+/** Whether an echoed enum value honours a request for `requested` (undefined: the default), as `sizeSatisfies`. */
+export function valueSatisfies(param: EnumParam, requested: string | undefined, actual: string): boolean {
+  const wanted = requested ?? param.default;
+  if (wanted === undefined) return param.values.includes(actual) && !isSymbolic(param.resolves, actual);
+  if (!isSymbolic(param.resolves, wanted)) return actual === wanted;
+  return param.values.includes(actual) && !isSymbolic(param.resolves, actual);
 }

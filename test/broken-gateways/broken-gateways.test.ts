@@ -9,6 +9,7 @@ import { CHECKS, failedChecks, runConformance, selectChecks, type ConformanceRep
 import { startMock } from '../../src/mock/index.js';
 import { DEFECTS, KNOWN_GAPS } from './defects.js';
 import { failures, GATEWAY_KEY, runAgainst } from './harness.js';
+import { VARIATIONS } from './legitimate-variations.js';
 
 const PROFILES = Object.keys(builtInProfiles());
 const modelsOf = (profile: string) => profileModels(builtInProfiles()[profile]!).map((m) => m.id);
@@ -83,5 +84,15 @@ describe.each(KNOWN_GAPS)('known gap $id (no check catches it yet; see docs/brok
     const failed = failedChecks(broken);
     expect(failed, `${g.id} is now caught by ${failed.join(', ')}: move it to DEFECTS with caughtBy`).toEqual([]);
     expect(keys(broken)).toEqual(keys(control));
+  });
+});
+
+describe.each(VARIATIONS)('legitimate variation $id', (v) => {
+  it(`passes every check: ${v.why}`, async () => {
+    const models = v.models ?? ['dall-e-2', 'dall-e-3', 'gpt-image-1'];
+    const report = await runAgainst({ ...v, models, maxImages: 1_000 }, v.apply);
+    expect(failures(report), `${v.id}: false alarms`).toEqual([]);
+    expect(report.results.filter((r) => r.severity === 'SHOULD' && r.status === 'fail').map((r) => r.key), `${v.id}: SHOULD warnings`).toEqual([]);
+    expect(report.summary.pass).toBeGreaterThan(40);
   });
 });

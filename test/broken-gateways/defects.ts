@@ -409,17 +409,17 @@ export const DEFECTS: Defect[] = [
   },
   {
     id: 'litellm-echo-request-defaults',
-    title: 'Echo fields come from the request defaults, not from what was generated (quality "high" when omitted; the image is medium)',
-    source: 'facts §4.2 LiteLLM gpt_transformation (quality = optional_params.get("quality", "high"); dall-e-3 "hd"); §4.5 (different defaults)',
-    models: ['gpt-image-1'],
-    // The baseline names every echoed field; only the defaults generation shows the defect.
+    title: 'Echo fields come from the gateway\'s own request defaults, not from what was generated (dall-e-3 quality "hd" when omitted; the default is standard)',
+    source: 'facts §4.2 LiteLLM dall_e_3_transformation (quality defaults to "hd"; the real dall-e-3 default is standard); §4.5 (different defaults)',
+    models: ['dall-e-3'],
+    // The baseline names every field; only the defaults generation shows the defect.
     only: ['success.echo-fields'],
     caughtBy: ['success.echo-fields'],
     apply: when(isGeneration, async (req, forward) => {
       const res = await forward(req);
       const body = successOf(res);
       const asked = jsonOf(req) ?? {};
-      return body && 'quality' in body ? withJson(res, { ...body, quality: asked.quality ?? 'high' }) : res;
+      return body ? withJson(res, { ...body, quality: asked.quality ?? 'hd' }) : res;
     }),
   },
   {

@@ -1,5 +1,6 @@
 // Broken and hostile gateways: the run never crashes or hangs, always ends with a report, and the
 // checks fail for the right reason (identified by id).
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConformance, type CheckDef, type CheckResult, type ConformanceReport } from '../../src/conformance/index.js';
 import { renderPng } from '../../src/images/index.js';
@@ -104,6 +105,30 @@ describe('the run survives broken gateways', () => {
     const exchange = report.exchanges.find((e) => e.label.startsWith('baseline'))!;
     expect(exchange.error?.kind).toBe('too-large');
     expect(exchange.responseBytes).toBe(1024 * 1024);
+  });
+
+  it('a compression bomb stops at the response size cap, counted after decoding', async () => {
+    // 256 MiB of zeros gzip to about 256 KiB: the cap must apply to what the body decodes to.
+    const bomb = gzipSync(Buffer.alloc(256 * 1024 * 1024));
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length });
+      res.end(bomb);
+    });
+    const report = await runConformance({ baseUrl: s.url, apiKey: KEY, maxResponseBytes: 1024 * 1024, only: ['success.schema'] });
+    expect(result(report, 'success.schema[dall-e-2]').status).toBe('fail');
+    const exchange = report.exchanges.find((e) => e.label.startsWith('baseline'))!;
+    expect(exchange.error?.kind).toBe('too-large');
+    expect(exchange.responseBytes).toBe(1024 * 1024);
+  });
+
+  it('a body that claims gzip but is not fails as undecodable, without erroring the run', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('{"created": 1, "data": []}');
+    });
+    const report = await runConformance({ baseUrl: s.url, apiKey: KEY, only: ['success.schema'] });
+    expect(result(report, 'success.schema[dall-e-2]').status).toBe('fail');
+    expect(report.exchanges.find((e) => e.label.startsWith('baseline'))!.error?.message).toMatch(/does not decode/);
   });
 
   it('HTTP 200 with an error body fails the success checks', async () => {

@@ -28,7 +28,7 @@ export async function judgeUpload(ctx: RunContext, gen: Generation, what: string
   if (problems.length) return fail(expected, problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; '), [gen.exchange]);
   const data = body(gen).data as unknown[];
   if (data.length !== gen.request.n) return fail(expected, `${data.length} image(s)`, [gen.exchange]);
-  return overItems(ctx, gen, expected, (i) => (want ? dimensionProblem(i, want) : undefined));
+  return overItems(ctx, gen, expected, (i) => (want ? dimensionProblem(i, want, gen.target.model) : undefined));
 }
 
 /** A 404/501 from an upload endpoint is "not implemented" (one-api answers 501), not a rejection. */

@@ -1,5 +1,6 @@
 // The images themselves: plain base64, a real PNG/JPEG/WebP of the requested format and size, URLs
 // that download without credentials, response_format honoured both ways, transparency that is real.
+import { isSymbolic, sizeSatisfies, type Model } from '../../contract/catalogue.js';
 import { formatFromMime } from '../../images/index.js';
 import { body, fail, generationFailure, pass, skip } from '../assert.js';
 import type { Generation, RunContext } from '../context.js';
@@ -113,7 +114,7 @@ export const imageChecks: CheckDef[] = [
     async run(ctx, t) {
       const gen = await ctx.generation(t, 'baseline');
       const want = gen.request.expect.size!;
-      return overItems(ctx, gen, `${want} pixels`, (i) => dimensionProblem(i, want));
+      return overItems(ctx, gen, `${want} pixels`, (i) => dimensionProblem(i, want, t.model));
     },
   },
   {
@@ -225,11 +226,16 @@ export const imageChecks: CheckDef[] = [
   },
 ];
 
-export function dimensionProblem(item: InspectedItem, want: string): string | undefined {
+/**
+ * Whether an image has the size asked for. With the model known, a symbolic request (`auto`) is met by
+ * any size the model allows: the server chooses (the catalogue's `resolves` is only the mock's choice).
+ */
+export function dimensionProblem(item: InspectedItem, want: string, model?: Model): string | undefined {
   const p = decodedProblem(item);
   if (p) return p;
   const d = item.decoded as Extract<InspectedItem['decoded'], { ok: true }>;
   const got = `${d.width}x${d.height}`;
+  if (model && isSymbolic(model.size.resolves, want)) return sizeSatisfies(model, want, got) ? undefined : `is ${got}, not a size ${model.id} allows`;
   return got === want ? undefined : `is ${got}`;
 }
 

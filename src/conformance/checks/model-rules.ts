@@ -1,7 +1,7 @@
 // Per-model rules of the catalogue (openapi/models.yaml) for each model under test: n limits, sizes,
 // custom sizes, prompt length in characters, accepted and rejected values, defaults.
 import { createHash } from 'node:crypto';
-import { allModels, resolveSize, sizeProblem, type EnumParam, type Model, type ParamName } from '../../contract/catalogue.js';
+import { allModels, sizeProblem, type EnumParam, type Model, type ParamName } from '../../contract/catalogue.js';
 import { spec, deref } from '../../contract/spec.js';
 import { servesOperation } from '../../contract/profiles.js';
 import { body, fail, generationFailure, judgeClientError, pass, skip } from '../assert.js';
@@ -111,7 +111,7 @@ export const modelRuleChecks: CheckDef[] = [
       const gen = await ctx.generation(t, 'size-alt');
       const want = gen.request.expect.size!;
       const echo = generationFailure(gen, '') ? undefined : sizeEcho(gen, want);
-      const out = await overItems(ctx, gen, `${want} images (size: ${String(gen.request.fields.size)})`, (i) => dimensionProblem(i, want));
+      const out = await overItems(ctx, gen, `${want} images (size: ${String(gen.request.fields.size)})`, (i) => dimensionProblem(i, want, t.model));
       return echo && out.status === 'pass' ? fail(`size echo ${want}`, echo, out.exchanges) : out;
     },
   },
@@ -145,7 +145,7 @@ export const modelRuleChecks: CheckDef[] = [
     async run(ctx, t) {
       const gen = await ctx.generation(t, 'custom-size');
       const want = gen.request.expect.size!;
-      return overItems(ctx, gen, `${want} images`, (i) => dimensionProblem(i, want));
+      return overItems(ctx, gen, `${want} images`, (i) => dimensionProblem(i, want, t.model));
     },
   },
   {
@@ -320,8 +320,8 @@ export const modelRuleChecks: CheckDef[] = [
     appliesTo: catalogued,
     async run(ctx, t) {
       const gen = await ctx.generation(t, 'defaults');
-      const want = resolveSize(t.model!, undefined);
-      return overItems(ctx, gen, `${want} images (default size ${t.model!.size.default})`, (i) => dimensionProblem(i, want));
+      const want = t.model!.size.default;
+      return overItems(ctx, gen, `images of the default size ${want}`, (i) => dimensionProblem(i, want, t.model));
     },
   },
   {
@@ -377,7 +377,7 @@ export const modelRuleChecks: CheckDef[] = [
       const want = gen.request.expect;
       return overItems(ctx, gen, `${expected}: ${want.responseFormat} items of ${want.size}`, (i) => {
         if (want.responseFormat !== 'any' && i.source !== want.responseFormat) return `has ${i.source} (${def.id} answers ${want.responseFormat})`;
-        return want.size ? dimensionProblem(i, want.size) : decodedProblem(i);
+        return want.size ? dimensionProblem(i, want.size, def) : decodedProblem(i);
       });
     },
   },

@@ -50,7 +50,7 @@ export const nativeChecks: CheckDef[] = [
       const want = gen.request.expect;
       return overItems(ctx, gen, `${want.responseFormat} items of ${want.size ?? 'the requested size'}`, (i) => {
         if (want.responseFormat !== 'any' && i.source !== want.responseFormat) return `has ${i.source}`;
-        return want.size ? dimensionProblem(i, want.size) : i.problem;
+        return want.size ? dimensionProblem(i, want.size, t.model) : i.problem;
       });
     },
   },

@@ -1,6 +1,6 @@
 // A successful generation, as the spec's ImagesResponse and facts §6.1-§6.7 describe it. All of these
 // read the one baseline generation per model; the echo check also reads the defaults generation.
-import { resolveSize, type Model } from '../../contract/catalogue.js';
+import { isSupported, sizeSatisfies, valueSatisfies, type Model } from '../../contract/catalogue.js';
 import { body, fail, generationFailure, pass } from '../assert.js';
 import type { Generation } from '../context.js';
 import { describe, header, isObject, mediaType } from '../exchange.js';
@@ -234,12 +234,12 @@ export const successChecks: CheckDef[] = [
   },
   {
     id: 'success.echo-fields',
-    title: 'Echoed size/quality/output_format/background are what was made: the requested values, or the resolved defaults where the request omits them (never `auto`)',
+    title: 'Echoed size/quality/output_format/background are present where the catalogue says and match the request or the default (`auto`: any value the model takes, never `auto` itself)',
     severity: 'MUST',
-    rule: 'catalogue output.echo, params.*.default + resolves, size.default + resolves; spec ImagesResponse.size/quality; facts §6.5, §4.2 (LiteLLM echoes quality "high" for an omitted quality)',
+    rule: 'catalogue output.echo, params.*.default, size.default; spec ImagesResponse.size/quality; facts §6.5, §4.2 (LiteLLM echoes request defaults: quality "hd" for dall-e-3, size "auto")',
     scope: 'model',
     uses: ['baseline', 'defaults'],
-    appliesTo: (_ctx, t) => (t.model?.output.echo.length ? true : t.model ? `catalogue: ${t.model.id} echoes no fields` : `'${t.name}' is not in the catalogue`),
+    appliesTo: (_ctx, t) => (t.model ? true : `'${t.name}' is not in the catalogue`),
     async run(ctx, t) {
       // The baseline names every echoed field; the defaults generation names none of them.
       const gens = await Promise.all([ctx.generation(t, 'baseline'), ctx.generation(t, 'defaults')]);
@@ -252,37 +252,50 @@ export const successChecks: CheckDef[] = [
   },
 ];
 
-/** Echoed fields of one answer against what the request asked for or left to the catalogue's defaults. */
+const ECHO_FIELDS = ['size', 'quality', 'output_format', 'background'] as const;
+type EchoField = (typeof ECHO_FIELDS)[number];
+
+/**
+ * Echoed fields of one answer against what the request asked for or left to the catalogue's defaults.
+ * The fields the catalogue says the model echoes must be there; any echoed field must be honest: a
+ * concrete request (or default) exactly, a symbolic one (`auto`) as any concrete value the model takes.
+ */
 export function judgeEcho(m: Model, gen: Generation): { status: 'pass' | 'fail'; expected: string; observed: string } {
   const f = gen.request.fields;
-  const want: Record<string, string | undefined> = {
-    size: resolveSize(m, typeof f.size === 'string' ? f.size : undefined),
-    quality: resolved(m.params.quality, f.quality),
-    output_format: resolved(m.params.output_format, f.output_format),
-    background: resolved(m.params.background, f.background),
+  const asked = (k: EchoField) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  const describeWant = (k: EchoField) => {
+    const wanted = k === 'size' ? (asked(k) ?? m.size.default) : (asked(k) ?? enumDefault(m, k));
+    return `${k} ${wanted ?? '(any)'}${k in f ? '' : ' (default)'}`;
   };
   const omitted = m.output.echo.filter((k) => !(k in f));
   const what = `${gen.kind}${omitted.length ? ` (${omitted.join(', ')} omitted)` : ''}`;
-  const expected = `${what}: ${m.output.echo.map((k) => `${k} ${want[k] ?? '(concrete)'}`).join(', ')}`;
+  const expected = `${what}: ${m.output.echo.length ? m.output.echo.map(describeWant).join(', ') : 'echoed fields (none required) match the request'}`;
   const failure = generationFailure(gen, expected);
   if (failure?.status === 'fail') return { status: 'fail', expected, observed: `${gen.kind}: ${failure.observed}` };
   const b = body(gen);
   const problems: string[] = [];
-  for (const k of m.output.echo) {
+  for (const k of ECHO_FIELDS) {
     const got = b[k];
-    if (got === undefined) problems.push(`${k} missing`);
-    else if (got === 'auto') problems.push(`${k} is 'auto' (must be the resolved value)`);
-    else if (want[k] !== undefined && got !== want[k]) problems.push(`${k} is ${JSON.stringify(got)}${k in f ? '' : ' (not asked for)'}`);
+    if (got === undefined) {
+      if (m.output.echo.includes(k)) problems.push(`${k} missing`);
+      continue;
+    }
+    if (got === 'auto') problems.push(`${k} is 'auto' (must be the value used)`);
+    else if (typeof got !== 'string' || !echoSatisfies(m, k, asked(k), got)) problems.push(`${k} is ${JSON.stringify(got)} (${describeWant(k)})`);
   }
   if (problems.length) return { status: 'fail', expected, observed: `${gen.kind}: ${problems.join(', ')}` };
-  return { status: 'pass', expected, observed: `${gen.kind}: ${m.output.echo.map((k) => `${k} ${String(b[k])}`).join(', ')}` };
+  const echoed = ECHO_FIELDS.filter((k) => b[k] !== undefined);
+  return { status: 'pass', expected, observed: `${gen.kind}: ${echoed.length ? echoed.map((k) => `${k} ${String(b[k])}`).join(', ') : 'no echo fields'}` };
 }
 
-/** The value a parameter resolves to (catalogue default and `resolves`), undefined when it cannot say. */
-function resolved(param: unknown, requested: unknown): string | undefined {
-  if (!isObject(param) || !Array.isArray(param.values)) return undefined;
-  const value = (typeof requested === 'string' ? requested : (param.default as string | undefined)) ?? undefined;
-  if (value === undefined) return undefined;
-  const resolves = isObject(param.resolves) ? (param.resolves as Record<string, string>) : {};
-  return resolves[value] ?? (value === 'auto' ? undefined : value);
+function enumDefault(m: Model, k: Exclude<EchoField, 'size'>): string | undefined {
+  const param = m.params[k];
+  return isSupported(param) ? param.default : undefined;
+}
+
+function echoSatisfies(m: Model, k: EchoField, requested: string | undefined, got: string): boolean {
+  if (k === 'size') return sizeSatisfies(m, requested, got);
+  const param = m.params[k];
+  // A parameter the model does not take has nothing it could honestly echo.
+  return isSupported(param) && valueSatisfies(param, requested, got);
 }
