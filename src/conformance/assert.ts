@@ -2,7 +2,7 @@
 // status, a successful generation. Texts say what was expected and what was seen.
 import { constVocabulary, operation as specOperation } from '../contract/spec.js';
 import { errorKind } from '../contract/errors.js';
-import type { SpecValidator } from '../contract/validator.js';
+import type { SchemaProblem, SpecValidator } from '../contract/validator.js';
 import { describe, excerpt, header, isJsonMediaType, isObject, mediaType, parseJson } from './exchange.js';
 import type { Exchange } from './http.js';
 import type { Generation } from './context.js';
@@ -164,6 +164,31 @@ export function generationFailure(gen: Generation, expected: string): Outcome | 
 export function body(gen: Generation): Record<string, unknown> {
   const parsed = parseJson(gen.exchange);
   return parsed.ok && isObject(parsed.value) ? parsed.value : {};
+}
+
+/** `judge` on the body of a readable generation; an unreadable one fails as `generationFailure` says. */
+export function judgeBody(gen: Generation, expected: string, judge: (body: Record<string, unknown>) => Outcome): Outcome {
+  return generationFailure(gen, expected) ?? judge(body(gen));
+}
+
+/**
+ * The first `shown` schema problems as `path message`. Under `at` (the name of the value validated),
+ * paths read relative to it and the value's own root is just `at`.
+ */
+export function schemaProblemsText(problems: SchemaProblem[], shown: number, at?: string): string {
+  const where = (path: string) => (at === undefined ? path : `${at}${path === '/' ? '' : path}`);
+  return problems
+    .slice(0, shown)
+    .map((p) => `${where(p.path)} ${p.message}`)
+    .join('; ');
+}
+
+/** The failure of a generation that is unreadable or whose body is not a valid `schema`; undefined when it is. */
+export function invalidBody(gen: Generation, validator: SpecValidator, schema: string, expected: string, shown: number): Outcome | undefined {
+  const failure = generationFailure(gen, expected);
+  if (failure) return failure;
+  const problems = validator.problems(schema, body(gen));
+  return problems.length ? fail(expected, schemaProblemsText(problems, shown), [gen.exchange]) : undefined;
 }
 
 export { excerpt };

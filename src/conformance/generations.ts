@@ -14,7 +14,7 @@ import {
   type ParamName,
   type RangeParam,
 } from '../contract/catalogue.js';
-import { spec, deref } from '../contract/spec.js';
+import { deref, requestParamEnum, spec } from '../contract/spec.js';
 import { servesOperation } from '../contract/profiles.js';
 import { renderPng } from '../images/index.js';
 import type { MultipartPart, RequestBody } from './http.js';
@@ -159,20 +159,8 @@ export function cjkPrompt(chars: number): string {
 
 /** A schema value for a parameter from its spec schema: enums give their last value (`auto` where present). */
 export function sampleValue(name: ParamName): unknown {
-  const schemaNames: Partial<Record<ParamName, string>> = {
-    quality: 'ImageQuality',
-    style: 'ImageStyle',
-    response_format: 'ResponseFormat',
-    output_format: 'OutputFormat',
-    background: 'Background',
-    moderation: 'Moderation',
-    input_fidelity: 'InputFidelity',
-  };
-  const schemaName = schemaNames[name];
-  if (schemaName) {
-    const values = deref<{ enum?: unknown[] }>(spec().components.schemas[schemaName]).enum ?? [];
-    return values[values.length - 1];
-  }
+  const values = requestParamEnum(name);
+  if (values) return values[values.length - 1];
   const prop = deref<{ maximum?: number; type?: unknown }>(
     (deref<{ properties: Record<string, unknown> }>(spec().components.schemas.CreateImageRequest).properties ?? {})[name],
   );

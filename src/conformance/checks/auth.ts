@@ -1,10 +1,10 @@
 // Authentication (free): no key and a wrong key are 401 with the error envelope.
-import { servesOperation } from '../../contract/profiles.js';
 import { judgeClientError } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { PROMPT } from '../generations.js';
 import type { Exchange } from '../http.js';
 import type { CheckDef } from '../types.js';
+import { servesCreateImage, wrongKeyApplies } from './applicability.js';
 
 export const WRONG_KEY = 'sk-imagegen-contract-wrong-key-0000000000';
 
@@ -32,9 +32,6 @@ export function wrongKeyExchange(ctx: RunContext): Promise<Exchange> {
   );
 }
 
-const servesCreateImage = (ctx: RunContext): true | string =>
-  servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`;
-
 export const authChecks: CheckDef[] = [
   {
     id: 'auth.missing-key',
@@ -56,10 +53,7 @@ export const authChecks: CheckDef[] = [
     rule: 'spec: 401 Unauthorized (x-error invalid_api_key); facts §6.8',
     scope: 'run',
     uses: [],
-    appliesTo(ctx) {
-      if (!ctx.keyProvided) return 'no API key given: a gateway that needs none cannot be told from one that accepts any key';
-      return servesCreateImage(ctx);
-    },
+    appliesTo: wrongKeyApplies,
     async run(ctx) {
       return judgeClientError(await wrongKeyExchange(ctx), ctx.validator, { statuses: [401], what: `Authorization: Bearer ${WRONG_KEY}` });
     },

@@ -6,9 +6,11 @@ import { envelopeProblems, fail, nativeEnvelopeProblems, pass, skip } from '../a
 import type { RunContext } from '../context.js';
 import { header, isObject, parseJson } from '../exchange.js';
 import type { Exchange } from '../http.js';
-import { missingKeyExchange } from './auth.js';
-import { negativeExchange } from './negative.js';
 import type { CheckDef } from '../types.js';
+import { servesCreateImage } from './applicability.js';
+import { missingKeyExchange } from './auth.js';
+import { generationCheck } from './generation-check.js';
+import { negativeExchange } from './negative.js';
 
 /** Header name -> JSON pointer of its schema, for every response header the spec declares. */
 let declared: Map<string, string> | undefined;
@@ -102,24 +104,19 @@ const duration = (ms: number): string => (ms < 3_600_000 ? `${Math.round(ms / 10
 const SDK_MAX_RETRY_DELAY_MS = 60_000;
 
 export const headerChecks: CheckDef[] = [
-  {
+  generationCheck('baseline', {
     id: 'headers.request-id-success',
     title: 'A success carries `x-request-id`',
     severity: 'MUST',
     rule: 'spec: XRequestId (required on every answer); facts §6.13, §2.2',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      const ex = gen.exchange;
+    judge(_ctx, { exchange: ex }) {
       const expected = 'x-request-id on the 200';
       if (ex.response?.status !== 200) return fail(expected, `the baseline generation was not a success (${ex.response?.status ?? ex.error?.message})`, [ex]);
       const problem = requestIdProblem(ex);
       return problem ? fail(expected, problem, [ex]) : pass(`x-request-id: ${header(ex, 'x-request-id')}`, ex);
     },
-  },
+  }),
   {
     id: 'headers.request-id-error',
     title: 'Errors (400, 401) carry `x-request-id`',
@@ -128,7 +125,7 @@ export const headerChecks: CheckDef[] = [
     scope: 'run',
     uses: [],
     examplesOnly: true,
-    appliesTo: (ctx) => (ctx.profile.operations.includes('createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`),
+    appliesTo: servesCreateImage,
     async run(ctx) {
       const exs = [await negativeExchange(ctx, 'negative.missing-prompt'), await missingKeyExchange(ctx)];
       const errors = exs.filter((e) => e.response && e.response.status >= 400);

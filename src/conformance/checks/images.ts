@@ -7,7 +7,9 @@ import type { Generation, RunContext } from '../context.js';
 import { header } from '../exchange.js';
 import { urlCapable } from '../generations.js';
 import type { InspectedItem } from '../inspect-images.js';
-import type { CheckDef, Outcome, Target } from '../types.js';
+import type { CheckDef, Outcome } from '../types.js';
+import { inCatalogue } from './applicability.js';
+import { generationCheck } from './generation-check.js';
 
 /** Runs `judge` over the decoded items of a generation, failing when there is nothing to look at. */
 async function overItems(
@@ -45,51 +47,38 @@ const decodedProblem = (item: InspectedItem): string | undefined => {
   return undefined;
 };
 
-const catalogueOnly = (_ctx: RunContext, t: Target): true | string => (t.model ? true : `'${t.name}' is not in the model catalogue: generic checks only`);
-
 export const imageChecks: CheckDef[] = [
-  {
+  generationCheck('b64', {
     id: 'images.b64-plain-base64',
     title: '`b64_json` is plain standard base64 (no data: prefix, no line breaks, padded)',
     severity: 'MUST',
     rule: 'spec: components.schemas.Base64Image',
-    scope: 'model',
-    uses: ['b64'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'b64');
+    async judge(ctx, gen) {
       const items = generationFailure(gen, '') ? [] : await ctx.items(gen);
       if (!generationFailure(gen, '') && !items.some((i) => i.source === 'b64_json')) return skip('the response has no b64_json item (see images.response-format-b64)', gen.exchange);
       return overItems(ctx, gen, 'b64_json decodes as plain base64', (i) => (i.base64Problem ? i.base64Problem : undefined), (i) => i.source === 'b64_json');
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'images.decodes',
     title: 'Every returned image decodes completely as PNG, JPEG or WebP (truncated or corrupt images fail)',
     severity: 'MUST',
     rule: 'facts §6.3 (magic number), spec Base64Image / getMedia image content',
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(ctx, gen) {
       return overItems(ctx, gen, 'every image decodes fully as PNG, JPEG or WebP', (i) => {
         const p = decodedProblem(i);
         if (p) return p;
         return i.decoded?.ok && i.decoded.format === 'gif' ? 'is a GIF, not PNG/JPEG/WebP' : undefined;
       });
     },
-  },
-  {
+  }),
+  generationCheck('b64', {
     id: 'images.format-matches',
     title: 'The image encoding matches `output_format` (default png; echoed output_format agrees)',
     severity: 'MUST',
     rule: 'spec: OutputFormat; catalogue params.output_format; facts §6.3',
-    scope: 'model',
-    uses: ['b64'],
-    appliesTo: catalogueOnly,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'b64');
+    appliesTo: inCatalogue,
+    judge(ctx, gen) {
       const want = gen.request.expect.format;
       const echoed = generationFailure(gen, '') ? undefined : body(gen).output_format;
       return overItems(ctx, gen, want === 'any' ? 'a PNG, JPEG or WebP image (the model has no output_format)' : `${want} images`, (i) => {
@@ -102,31 +91,25 @@ export const imageChecks: CheckDef[] = [
         return undefined;
       });
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'images.dimensions',
     title: 'Pixel dimensions equal the requested size',
     severity: 'MUST',
     rule: 'spec: CreateImageRequest.size; catalogue size',
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo: catalogueOnly,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    appliesTo: inCatalogue,
+    judge(ctx, gen) {
       const want = gen.request.expect.size!;
-      return overItems(ctx, gen, `${want} pixels`, (i) => dimensionProblem(i, want, t.model));
+      return judgeSizes(ctx, gen, `${want} pixels`, want);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'images.url-download',
     title: 'A `url` is absolute, downloads without the API key with an image content type, and decodes',
     severity: 'MUST',
     rule: 'spec: Image.url (absolute, downloads the image); getMedia security []; facts §6.4',
-    scope: 'model',
-    uses: ['baseline'],
     appliesTo: (_ctx, t) => (!t.model || urlCapable(t.model) ? true : `catalogue: ${t.model.id} returns b64_json only`),
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    async judge(ctx, gen, t) {
       if (!t.model && !generationFailure(gen, '') && !(await ctx.items(gen)).some((i) => i.source === 'url')) return skip('the response has no url item', gen.exchange);
       return overItems(
         ctx,
@@ -144,74 +127,53 @@ export const imageChecks: CheckDef[] = [
         (i) => i.source === 'url',
       );
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'images.response-format-url',
     title: '`response_format: url` returns URLs',
     severity: 'MUST',
     rule: 'spec: ResponseFormat; catalogue params.response_format; facts §6.4',
-    scope: 'model',
-    uses: ['baseline'],
     appliesTo: (_ctx, t) => (urlCapable(t.model) ? true : t.model ? `catalogue: ${t.model.id} returns b64_json only` : `'${t.name}' is not in the catalogue`),
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      return overItems(ctx, gen, 'every item has a url (response_format: url)', (i) => (i.source === 'url' ? undefined : `has ${i.source === 'none' ? 'no image' : i.source}`));
+    judge(ctx, gen) {
+      return overItems(ctx, gen, 'every item has a url (response_format: url)', (i) => sourceProblem(i, 'url'));
     },
-  },
-  {
+  }),
+  generationCheck('b64', {
     id: 'images.response-format-b64',
     title: '`response_format: b64_json` returns base64 images',
     severity: 'MUST',
     rule: 'spec: ResponseFormat; catalogue params.response_format; facts §6.4',
-    scope: 'model',
-    uses: ['b64'],
     appliesTo: (_ctx, t) => (urlCapable(t.model) ? true : t.model ? `catalogue: ${t.model.id} is b64-only (see images.b64-only-models)` : `'${t.name}' is not in the catalogue`),
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'b64');
-      return overItems(ctx, gen, 'every item has b64_json (response_format: b64_json)', (i) => (i.source === 'b64_json' ? undefined : `has ${i.source === 'none' ? 'no image' : i.source}`));
+    judge(ctx, gen) {
+      return overItems(ctx, gen, 'every item has b64_json (response_format: b64_json)', (i) => sourceProblem(i, 'b64_json'));
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'images.b64-only-models',
     title: 'Models without URL output (GPT image) return b64_json, never a url',
     severity: 'MUST',
     rule: 'catalogue output.url false; facts §6.4',
-    scope: 'model',
-    uses: ['baseline'],
     appliesTo: (_ctx, t) => (t.model && !t.model.output.url ? true : t.model ? `catalogue: ${t.model.id} returns URLs` : `'${t.name}' is not in the catalogue`),
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      return overItems(ctx, gen, 'every item has b64_json and no url', (i) => (i.source === 'b64_json' ? undefined : `has ${i.source === 'none' ? 'no image' : i.source}`));
+    judge(ctx, gen) {
+      return overItems(ctx, gen, 'every item has b64_json and no url', (i) => sourceProblem(i, 'b64_json'));
     },
-  },
-  {
+  }),
+  generationCheck('webp-transparent', {
     id: 'images.output-format-honoured',
     title: 'A non-default `output_format` (webp) is honoured, not dropped',
     severity: 'MUST',
     rule: 'catalogue params.output_format; facts §6.11 (silent param dropping)',
-    scope: 'model',
-    uses: ['webp-transparent'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'webp-transparent');
+    judge(ctx, gen) {
       const want = gen.request.fields.output_format as string;
-      return overItems(ctx, gen, `${want} images`, (i) => {
-        const p = decodedProblem(i);
-        if (p) return p;
-        return i.decoded!.ok && i.decoded!.format !== want ? `is ${i.decoded!.format}` : undefined;
-      });
+      return overItems(ctx, gen, `${want} images`, (i) => formatProblem(i, want));
     },
-  },
-  {
+  }),
+  generationCheck('webp-transparent', {
     id: 'images.transparent-background',
     title: '`background: transparent` gives images with transparent pixels',
     severity: 'MUST',
     rule: 'catalogue params.background; facts §6.11',
-    scope: 'model',
-    uses: ['webp-transparent'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'webp-transparent');
+    judge(ctx, gen) {
       const echoed = generationFailure(gen, '') ? undefined : body(gen).background;
       return overItems(ctx, gen, 'an alpha channel with fully transparent pixels', (i) => {
         const p = decodedProblem(i);
@@ -223,8 +185,25 @@ export const imageChecks: CheckDef[] = [
         return undefined;
       });
     },
-  },
+  }),
 ];
+
+/** Why an item is not of the source (`url` or `b64_json`) asked for. */
+export function sourceProblem(item: InspectedItem, want: string): string | undefined {
+  return item.source === want ? undefined : `has ${item.source === 'none' ? 'no image' : item.source}`;
+}
+
+/** Why an item is not a decodable image encoded as `want`. */
+export function formatProblem(item: InspectedItem, want: string): string | undefined {
+  const p = decodedProblem(item);
+  if (p) return p;
+  return item.decoded!.ok && item.decoded!.format !== want ? `is ${item.decoded!.format}` : undefined;
+}
+
+/** Every image of a generation has the size `want` (see dimensionProblem). */
+export function judgeSizes(ctx: RunContext, gen: Generation, expected: string, want: string): Promise<Outcome> {
+  return overItems(ctx, gen, expected, (i) => dimensionProblem(i, want, gen.target.model));
+}
 
 /**
  * Whether an image has the size asked for. With the model known, a symbolic request (`auto`) is met by

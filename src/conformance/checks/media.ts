@@ -1,12 +1,13 @@
 // The media proxy behind image URLs (ref 000, getMedia): token URLs download without a key; forged
 // tokens are 404/410 with an error envelope.
-import { servesOperation } from '../../contract/profiles.js';
-import { envelopeProblems, fail, generationFailure, pass, RETRY_NOTE, skip } from '../assert.js';
+import { envelopeProblems, fail, generationFailure, pass, RETRY_NOTE, schemaProblemsText, skip } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { formatFromMime } from '../../images/index.js';
 import { describe, header, isObject, parseJson } from '../exchange.js';
 import { urlCapable } from '../generations.js';
 import type { CheckDef } from '../types.js';
+import { allOf, serves } from './applicability.js';
+import { generationCheck } from './generation-check.js';
 
 const SYNTHETIC_TOKEN = 'eyJ2IjoxLCJleHAiOjQxMDI0NDQ4MDB9.Zm9yZ2VkLXNpZ25hdHVyZQ';
 
@@ -14,7 +15,7 @@ function mediaPrefix(ctx: RunContext): string {
   return ctx.operationUrl('getMedia', { token: '' });
 }
 
-const servesMedia = (ctx: RunContext): true | string => (servesOperation(ctx.profile, 'getMedia') ? true : `profile ${ctx.profile.name} does not serve getMedia`);
+const servesMedia = serves('getMedia');
 
 /** A token this run saw in an image URL, with its signature changed. */
 function tamperedToken(ctx: RunContext): string | undefined {
@@ -31,20 +32,13 @@ function tamperedToken(ctx: RunContext): string | undefined {
 }
 
 export const mediaChecks: CheckDef[] = [
-  {
+  generationCheck('baseline', {
     id: 'media.token-download',
     title: "Image URLs of the gateway's media proxy download without a key, with an image type and x-request-id",
     severity: 'MUST',
     rule: 'spec: getMedia (security [], 200 image/*, x-request-id); ref 000 (media proxy URLs)',
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo(ctx, t) {
-      const ok = servesMedia(ctx);
-      if (ok !== true) return ok;
-      return !t.model || urlCapable(t.model) ? true : `catalogue: ${t.model.id} returns b64_json only`;
-    },
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    appliesTo: allOf(servesMedia, (_ctx, t) => (!t.model || urlCapable(t.model) ? true : `catalogue: ${t.model.id} returns b64_json only`)),
+    async judge(ctx, gen) {
       const expected = 'each media URL: 200 image/png|jpeg|webp without a key, x-request-id, decodes';
       const failure = generationFailure(gen, expected);
       if (failure) return failure;
@@ -64,7 +58,7 @@ export const mediaChecks: CheckDef[] = [
       if (problems.length) return fail(expected, problems.join('; '), seqs);
       return pass(`${items.length} media URL(s) downloaded: ${items.map((i) => header(i.download!, 'content-type')).join(', ')}`, ...seqs);
     },
-  },
+  }),
   {
     id: 'media.forged-token',
     title: 'A forged media token is a 404 (or 410) with an error envelope',
@@ -89,7 +83,7 @@ export const mediaChecks: CheckDef[] = [
       const problems = ctx.validator.problems(pointer, parsed.value);
       if (problems.length) {
         const detail = isObject(parsed.value) && isObject(parsed.value.error) && !('status' in parsed.value) ? envelopeProblems(ex, ctx.validator) : [];
-        return fail(expected, `${status}: ${(detail.length ? detail : problems.slice(0, 3).map((p) => `${p.path} ${p.message}`)).join('; ')}`, [ex]);
+        return fail(expected, `${status}: ${detail.length ? detail.join('; ') : schemaProblemsText(problems, 3)}`, [ex]);
       }
       return pass(`${status} with an error envelope (${tamperedToken(ctx) ? 'tampered real token' : 'synthetic token'})`, ex);
     },

@@ -2,22 +2,20 @@
 // custom sizes, prompt length in characters, accepted and rejected values, defaults.
 import { createHash } from 'node:crypto';
 import { allModels, sizeProblem, type EnumParam, type Model, type ParamName } from '../../contract/catalogue.js';
-import { spec, deref } from '../../contract/spec.js';
-import { servesOperation } from '../../contract/profiles.js';
-import { body, fail, generationFailure, judgeClientError, pass, skip } from '../assert.js';
+import { requestParamEnum } from '../../contract/spec.js';
+import { body, fail, generationFailure, invalidBody, judgeBody, judgeClientError, pass, skip } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { describe } from '../exchange.js';
 import { cjkPrompt, customSize, enumParam, foreignSize, generationFields, lowestQuality, PROMPT, rangeParam, sampleValue } from '../generations.js';
 import type { Exchange } from '../http.js';
 import type { CheckDef, Outcome, Target } from '../types.js';
-import { decodedProblem, dimensionProblem, overItems } from './images.js';
+import { allOf, inCatalogue, servesCreateImage } from './applicability.js';
+import { generationCheck } from './generation-check.js';
+import { decodedProblem, dimensionProblem, formatProblem, judgeSizes, overItems, sourceProblem } from './images.js';
 
-const catalogued = (ctx: RunContext, t: Target): true | string => {
-  if (!servesOperation(ctx.profile, 'createImage')) return `profile ${ctx.profile.name} does not serve createImage`;
-  if (!t.model) return `'${t.name}' is not in the model catalogue: generic checks only`;
-  if (!t.model.operations.includes('createImage')) return `catalogue: ${t.model.id} does not support createImage`;
-  return true;
-};
+const catalogued = allOf(servesCreateImage, inCatalogue, (_ctx, t) =>
+  t.model!.operations.includes('createImage') ? true : `catalogue: ${t.model!.id} does not support createImage`,
+);
 
 /** A cheap valid request for the model with `extra` fields (free checks expect a 400 for it). */
 function invalid(ctx: RunContext, t: Target, extra: Record<string, unknown>, label: string): Promise<Exchange> {
@@ -48,41 +46,27 @@ function errorFor(override: { kind: string; param?: string | null } | undefined,
   return { kind: override.kind, param: 'param' in override ? (override.param ?? null) : param };
 }
 
-const ENUM_PARAMS: ParamName[] = ['quality', 'style', 'response_format', 'output_format', 'background', 'moderation'];
-const SCHEMA_OF: Partial<Record<ParamName, string>> = {
-  quality: 'ImageQuality',
-  style: 'ImageStyle',
-  response_format: 'ResponseFormat',
-  output_format: 'OutputFormat',
-  background: 'Background',
-  moderation: 'Moderation',
-};
-
 function sizeEcho(gen: { exchange: Exchange }, want: string): string | undefined {
   const b = body(gen as never);
   return typeof b.size === 'string' && b.size !== want ? `size echoes '${b.size}'` : undefined;
 }
 
 export const modelRuleChecks: CheckDef[] = [
-  {
+  generationCheck('n-max', {
     id: 'model-rules.n-max',
     title: 'n = the model maximum is accepted with that many images',
     severity: 'MUST',
     rule: 'catalogue n.max; facts §1.3',
-    scope: 'model',
-    uses: ['n-max'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'n-max');
+    judge(_ctx, gen, t) {
       const n = t.model!.n.max;
       const expected = `200 with ${n} image(s)`;
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const data = body(gen).data;
-      if (!Array.isArray(data) || data.length !== n) return fail(expected, `${Array.isArray(data) ? data.length : 'no'} image(s)`, [gen.exchange]);
-      return pass(`${n} image(s)`, gen.exchange);
+      return judgeBody(gen, expected, ({ data }) => {
+        if (!Array.isArray(data) || data.length !== n) return fail(expected, `${Array.isArray(data) ? data.length : 'no'} image(s)`, [gen.exchange]);
+        return pass(`${n} image(s)`, gen.exchange);
+      });
     },
-  },
+  }),
   {
     id: 'model-rules.n-over-max',
     title: 'n = maximum + 1 is a 400, not clamped',
@@ -99,22 +83,19 @@ export const modelRuleChecks: CheckDef[] = [
       return judgeClientError(ex, ctx.validator, { statuses: [400], ...e, what: `n: ${n} (max ${m.n.max})` });
     },
   },
-  {
+  generationCheck('size-alt', {
     id: 'model-rules.size-allowed',
     title: 'An allowed non-default size gives images of that size',
     severity: 'MUST',
     rule: 'catalogue size.values',
-    scope: 'model',
-    uses: ['size-alt'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'size-alt');
+    async judge(ctx, gen) {
       const want = gen.request.expect.size!;
       const echo = generationFailure(gen, '') ? undefined : sizeEcho(gen, want);
-      const out = await overItems(ctx, gen, `${want} images (size: ${String(gen.request.fields.size)})`, (i) => dimensionProblem(i, want, t.model));
+      const out = await judgeSizes(ctx, gen, `${want} images (size: ${String(gen.request.fields.size)})`, want);
       return echo && out.status === 'pass' ? fail(`size echo ${want}`, echo, out.exchanges) : out;
     },
-  },
+  }),
   {
     id: 'model-rules.size-foreign-rejected',
     title: "A size only other models allow is a 400 with the catalogue's error",
@@ -122,11 +103,7 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue size.values (+ size.error); facts §6.8 (dall-e-2 1792x1024, gpt-image 512x512)',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return foreignSize(t.model!, allModels()) ? true : `every size of the other models is valid for ${t.model!.id}`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (foreignSize(t.model!, allModels()) ? true : `every size of the other models is valid for ${t.model!.id}`)),
     async run(ctx, t) {
       const m = t.model!;
       const size = foreignSize(m, allModels())!;
@@ -134,20 +111,17 @@ export const modelRuleChecks: CheckDef[] = [
       return judgeClientError(ex, ctx.validator, { statuses: [400], ...errorFor(m.size.error, 'invalid_value', 'size'), what: `size ${size} (${sizeProblem(m, size)})` });
     },
   },
-  {
+  generationCheck('custom-size', {
     id: 'model-rules.custom-size-accepted',
     title: 'A valid custom size is accepted and honoured (models with custom sizes)',
     severity: 'MUST',
     rule: 'catalogue size.custom; facts §1.3 (gpt-image-2 sizes)',
-    scope: 'model',
-    uses: ['custom-size'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'custom-size');
+    judge(ctx, gen) {
       const want = gen.request.expect.size!;
-      return overItems(ctx, gen, `${want} images`, (i) => dimensionProblem(i, want, t.model));
+      return judgeSizes(ctx, gen, `${want} images`, want);
     },
-  },
+  }),
   {
     id: 'model-rules.custom-size-invalid-rejected',
     title: 'A custom size breaking the rules (not a multiple) is a 400',
@@ -155,11 +129,7 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue size.custom.multipleOf (+ size.error)',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return t.model!.size.custom && customSize(t.model!) ? true : `catalogue: ${t.model!.id} takes no custom sizes`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (t.model!.size.custom && customSize(t.model!) ? true : `catalogue: ${t.model!.id} takes no custom sizes`)),
     async run(ctx, t) {
       const m = t.model!;
       const [w, h] = customSize(m)!.split('x').map(Number) as [number, number];
@@ -171,23 +141,18 @@ export const modelRuleChecks: CheckDef[] = [
       return judgeClientError(ex, ctx.validator, { statuses: [400], ...errorFor(m.size.error, 'invalid_value', 'size'), what: `size ${size} (${problem})` });
     },
   },
-  {
+  generationCheck('prompt-max', {
     id: 'model-rules.prompt-max-accepted',
     title: 'A CJK prompt of exactly the limit in characters is accepted (limits count characters, not bytes)',
     severity: 'MUST',
     rule: 'catalogue prompt.maxChars; facts §6.10',
-    scope: 'model',
-    uses: ['prompt-max'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'prompt-max');
+    judge(_ctx, gen, t) {
       const chars = t.model!.prompt.maxChars;
       const expected = `200 for a ${chars}-character CJK prompt (${Buffer.byteLength(cjkPrompt(chars))} UTF-8 bytes)`;
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      return pass(`200 for ${chars} characters`, gen.exchange);
+      return generationFailure(gen, expected) ?? pass(`200 for ${chars} characters`, gen.exchange);
     },
-  },
+  }),
   {
     id: 'model-rules.prompt-over-max',
     title: 'A prompt one character over the limit is a 400',
@@ -210,11 +175,7 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue params.*.unsupported reject (+ error); facts §6.8, §5.16',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return rejected(t.model!).length ? true : `catalogue: ${t.model!.id} rejects no parameter`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (rejected(t.model!).length ? true : `catalogue: ${t.model!.id} rejects no parameter`)),
     async run(ctx, t) {
       const cases = [];
       for (const [name, p] of rejected(t.model!)) {
@@ -232,11 +193,7 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue params.*.values (+ error)',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return outsideValues(t.model!).length ? true : `catalogue: ${t.model!.id} takes every value the spec lists`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (outsideValues(t.model!).length ? true : `catalogue: ${t.model!.id} takes every value the spec lists`)),
     async run(ctx, t) {
       const cases = [];
       for (const { name, value, param } of outsideValues(t.model!)) {
@@ -253,11 +210,7 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue params output_compression/partial_images; facts §6.8',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return rangeParams(t.model!).length ? true : `catalogue: ${t.model!.id} has no range parameters`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (rangeParams(t.model!).length ? true : `catalogue: ${t.model!.id} has no range parameters`)),
     async run(ctx, t) {
       const cases = [];
       for (const [name, p] of rangeParams(t.model!)) {
@@ -277,85 +230,60 @@ export const modelRuleChecks: CheckDef[] = [
     rule: 'catalogue params.background.transparentFormats; x-error transparent_needs_alpha_format; facts §6.8',
     scope: 'model',
     uses: [],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return opaqueFormat(t.model!) ? true : `catalogue: ${t.model!.id} has no transparent background or every format has alpha`;
-    },
+    appliesTo: allOf(catalogued, (_ctx, t) => (opaqueFormat(t.model!) ? true : `catalogue: ${t.model!.id} has no transparent background or every format has alpha`)),
     async run(ctx, t) {
       const format = opaqueFormat(t.model!)!;
       const ex = await invalid(ctx, t, { background: 'transparent', output_format: format }, `transparent ${format}`);
       return judgeClientError(ex, ctx.validator, { statuses: [400], kind: 'transparent_needs_alpha_format', what: `background transparent with output_format ${format}` });
     },
   },
-  {
+  generationCheck('values', {
     id: 'model-rules.catalogue-values-accepted',
     title: "Non-default catalogue values and parameters the catalogue says to ignore are accepted",
     severity: 'MUST',
     rule: 'catalogue params (values, unsupported: ignore)',
-    scope: 'model',
-    uses: ['values'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'values');
+    judge(ctx, gen) {
       const sent = Object.entries(gen.request.fields)
         .filter(([k]) => !['model', 'prompt', 'n', 'size', 'quality', 'response_format'].includes(k))
         .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
         .join(', ');
-      const expected = `200 and a valid ImagesResponse for ${sent}`;
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const problems = ctx.validator.problems('ImagesResponse', body(gen));
-      if (problems.length) return fail(expected, problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; '), [gen.exchange]);
-      return pass(`200 for ${sent}`, gen.exchange);
+      return invalidBody(gen, ctx.validator, 'ImagesResponse', `200 and a valid ImagesResponse for ${sent}`, 3) ?? pass(`200 for ${sent}`, gen.exchange);
     },
-  },
-  {
+  }),
+  generationCheck('defaults', {
     id: 'model-rules.default-size',
     title: "Without `size` the images have the default size's dimensions",
     severity: 'MUST',
     rule: 'catalogue size.default (+ resolves); facts §6.9',
-    scope: 'model',
-    uses: ['defaults'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'defaults');
+    judge(ctx, gen, t) {
       const want = t.model!.size.default;
-      return overItems(ctx, gen, `images of the default size ${want}`, (i) => dimensionProblem(i, want, t.model));
+      return judgeSizes(ctx, gen, `images of the default size ${want}`, want);
     },
-  },
-  {
+  }),
+  generationCheck('defaults', {
     id: 'model-rules.default-response-format',
     title: 'Without `response_format` the model answers in its default (url for dall-e, b64_json for GPT image)',
     severity: 'MUST',
     rule: 'catalogue params.response_format.default / output.url; facts §6.4',
-    scope: 'model',
-    uses: ['defaults'],
     appliesTo: catalogued,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'defaults');
+    judge(ctx, gen) {
       const want = gen.request.expect.responseFormat;
-      return overItems(ctx, gen, `every item has ${want}`, (i) => (i.source === want ? undefined : `has ${i.source === 'none' ? 'no image' : i.source}`));
+      return overItems(ctx, gen, `every item has ${want}`, (i) => sourceProblem(i, want));
     },
-  },
-  {
+  }),
+  generationCheck('defaults', {
     id: 'model-rules.default-output-format',
     title: 'Without `output_format` the images are the default format (png)',
     severity: 'MUST',
     rule: 'catalogue params.output_format.default; spec OutputFormat (default png)',
-    scope: 'model',
-    uses: ['defaults'],
-    appliesTo(ctx, t) {
-      const ok = catalogued(ctx, t);
-      if (ok !== true) return ok;
-      return enumParam(t.model, 'output_format') ? true : `catalogue: ${t.model!.id} has no output_format`;
-    },
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'defaults');
+    appliesTo: allOf(catalogued, (_ctx, t) => (enumParam(t.model, 'output_format') ? true : `catalogue: ${t.model!.id} has no output_format`)),
+    judge(ctx, gen) {
       const want = gen.request.expect.format;
-      return overItems(ctx, gen, `${want} images`, (i) => decodedProblem(i) ?? (i.decoded!.ok && i.decoded!.format !== want ? `is ${i.decoded!.format}` : undefined));
+      return overItems(ctx, gen, `${want} images`, (i) => formatProblem(i, want));
     },
-  },
+  }),
   {
     id: 'model-rules.model-omitted',
     title: "Without `model`: the profile's default model answers, or a 400 naming `model` where the gateway requires it",
@@ -392,12 +320,14 @@ function rejected(m: Model): Array<[ParamName, { unsupported: 'reject'; error?: 
   );
 }
 
+/** For each generation field the spec types as an enum: a value the spec lists that the model does not take. */
 function outsideValues(m: Model): Array<{ name: ParamName; value: string; param: EnumParam }> {
   const out: Array<{ name: ParamName; value: string; param: EnumParam }> = [];
-  for (const name of ENUM_PARAMS) {
+  for (const field of generationFields()) {
+    const name = field as ParamName;
+    const all = requestParamEnum(name);
     const p = enumParam(m, name);
-    if (!p) continue;
-    const all = (deref<{ enum?: string[] }>(spec().components.schemas[SCHEMA_OF[name]!]).enum ?? []) as string[];
+    if (!all || !p) continue;
     const value = all.find((v) => !p.values.includes(v));
     if (value) out.push({ name, value, param: p });
   }

@@ -1,17 +1,17 @@
 // GET /models (free): OpenAI's list shape, the models under test listed, `modality=image` filtering.
 import { findModel } from '../../contract/catalogue.js';
-import { servesOperation } from '../../contract/profiles.js';
 import { fail, pass } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { describe, isObject, mediaType, parseJson } from '../exchange.js';
 import type { Exchange } from '../http.js';
 import type { CheckDef, Outcome } from '../types.js';
+import { serves } from './applicability.js';
 
 function listExchange(ctx: RunContext, query = ''): Promise<Exchange> {
   return ctx.memo(`models${query}`, () => ctx.send({ method: 'GET', url: `${ctx.operationUrl('listModels')}${query}`, label: `list models${query}` }));
 }
 
-const servesList = (ctx: RunContext): true | string => (servesOperation(ctx.profile, 'listModels') ? true : `profile ${ctx.profile.name} does not serve listModels`);
+const servesList = serves('listModels');
 
 function listIds(ex: Exchange): string[] | undefined {
   const parsed = parseJson(ex);

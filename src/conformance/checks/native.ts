@@ -1,16 +1,14 @@
 // Ref 000's native surface (profiles with nativeEnvelope): `{status: "ok", data: {...}}` answers,
 // `{status: "error", error: {code, message}}` errors with the code that goes with the status.
-import { servesOperation } from '../../contract/profiles.js';
-import { body, fail, generationFailure, judgeClientError, pass } from '../assert.js';
+import { invalidBody, judgeClientError, pass } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { PROMPT } from '../generations.js';
 import type { CheckDef, Target } from '../types.js';
+import { allOf, serves } from './applicability.js';
+import { generationCheck } from './generation-check.js';
 import { dimensionProblem, overItems } from './images.js';
 
-const nativeApplies = (ctx: RunContext): true | string => {
-  if (!ctx.profile.nativeEnvelope) return `profile ${ctx.profile.name} has no native envelope`;
-  return servesOperation(ctx.profile, 'generateNativeImage') ? true : `profile ${ctx.profile.name} does not serve generateNativeImage`;
-};
+const nativeApplies = allOf((ctx) => (ctx.profile.nativeEnvelope ? true : `profile ${ctx.profile.name} has no native envelope`), serves('generateNativeImage'));
 
 function nativeRequest(ctx: RunContext, t: Target, value: Record<string, unknown>, label: string, auth?: 'none') {
   return ctx.memo(`native:${label}`, () =>
@@ -19,41 +17,30 @@ function nativeRequest(ctx: RunContext, t: Target, value: Record<string, unknown
 }
 
 export const nativeChecks: CheckDef[] = [
-  {
+  generationCheck('native', {
     id: 'native.success-envelope',
     title: 'The native endpoint answers 200 `{status: "ok", data: {created, data}}` valid against NativeGenerateResponse',
     severity: 'MUST',
     rule: 'spec: generateNativeImage 200 NativeGenerateResponse (ref 000)',
-    scope: 'model',
-    uses: ['native'],
     appliesTo: nativeApplies,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'native');
-      const expected = '200 and a valid NativeGenerateResponse';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const problems = ctx.validator.problems('NativeGenerateResponse', body(gen));
-      if (problems.length) return fail(expected, problems.slice(0, 4).map((p) => `${p.path} ${p.message}`).join('; '), [gen.exchange]);
-      return pass('valid NativeGenerateResponse', gen.exchange);
+    judge(ctx, gen) {
+      return invalidBody(gen, ctx.validator, 'NativeGenerateResponse', '200 and a valid NativeGenerateResponse', 4) ?? pass('valid NativeGenerateResponse', gen.exchange);
     },
-  },
-  {
+  }),
+  generationCheck('native', {
     id: 'native.images',
     title: 'Native images come in the default response format, download or decode, and have the requested size',
     severity: 'MUST',
     rule: 'spec: NativeImage; catalogue response_format default; ref 000 (URLs through the media proxy)',
-    scope: 'model',
-    uses: ['native'],
     appliesTo: nativeApplies,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'native');
+    judge(ctx, gen, t) {
       const want = gen.request.expect;
       return overItems(ctx, gen, `${want.responseFormat} items of ${want.size ?? 'the requested size'}`, (i) => {
         if (want.responseFormat !== 'any' && i.source !== want.responseFormat) return `has ${i.source}`;
         return want.size ? dimensionProblem(i, want.size, t.model) : i.problem;
       });
     },
-  },
+  }),
   {
     id: 'native.validation-error',
     title: 'A native request without prompt is a 400 VALIDATION_ERROR in the native envelope',

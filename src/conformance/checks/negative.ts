@@ -1,11 +1,11 @@
 // Invalid requests (free: no image is made). Each must get a 4xx - 400 where the contract says so,
 // 413/415 where the spec declares them - with a complete error envelope; never 2xx, never 5xx.
-import { servesOperation } from '../../contract/profiles.js';
 import { declaredStatuses, judgeClientError, type ClientErrorExpectation } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { PROMPT } from '../generations.js';
 import type { Exchange, RequestBody } from '../http.js';
 import type { CheckDef, Target } from '../types.js';
+import { servesCreateImage } from './applicability.js';
 
 /** 70 MiB: above the 64 MiB limit the spec's RequestTooLarge example states. */
 export const OVERSIZED_BYTES = 70 * 1024 * 1024;
@@ -181,9 +181,6 @@ export function negativeExchange(ctx: RunContext, id: string): Promise<Exchange>
     ctx.send({ method: 'POST', url: c.url?.(ctx) ?? ctx.operationUrl('createImage'), body: c.body(ctx.primary), label: c.what }),
   );
 }
-
-const servesCreateImage = (ctx: RunContext): true | string =>
-  servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`;
 
 export const negativeChecks: CheckDef[] = CASES.map((c) => ({
   id: c.id,

@@ -43,18 +43,28 @@ async function collect(ctx: RunContext): Promise<Observed | Outcome> {
 
 const isOutcome = (x: Observed | Outcome): x is Outcome => 'status' in x;
 
-export const progressChecks: CheckDef[] = [
-  {
-    id: 'progress.events-validate',
-    title: 'Progress events for a generation arrive and validate against the AsyncAPI schemas',
-    severity: 'MUST',
-    rule: 'asyncapi/image-progress.yaml (ProgressEvent, CompletedEvent, FailedEvent; ref 002)',
+/** A progress check: once per run, judging what `observe` collected (or reporting why it could not). */
+function progressCheck(def: Pick<CheckDef, 'id' | 'title' | 'severity' | 'rule'> & { judge(o: Observed): Outcome }): CheckDef {
+  const { judge, ...meta } = def;
+  return {
+    ...meta,
     scope: 'run',
     uses: ['baseline'],
     appliesTo: progressApplies,
     async run(ctx) {
       const o = await observe(ctx);
-      if (isOutcome(o)) return o;
+      return isOutcome(o) ? o : judge(o);
+    },
+  };
+}
+
+export const progressChecks: CheckDef[] = [
+  progressCheck({
+    id: 'progress.events-validate',
+    title: 'Progress events for a generation arrive and validate against the AsyncAPI schemas',
+    severity: 'MUST',
+    rule: 'asyncapi/image-progress.yaml (ProgressEvent, CompletedEvent, FailedEvent; ref 002)',
+    judge(o) {
       const expected = 'events named progress/completed/failed, each valid against its AsyncAPI payload schema';
       const events = o.events.length ? o.events : o.window;
       if (events.length === 0) return fail(expected, 'no event arrived during the generation', [o.gen.exchange]);
@@ -68,36 +78,26 @@ export const progressChecks: CheckDef[] = [
       if (problems.length) return fail(expected, problems.slice(0, 5).join('; '), [o.gen.exchange]);
       return pass(`${events.length} valid event(s): ${events.map((e) => e.event).join(', ')}`, o.gen.exchange);
     },
-  },
-  {
+  }),
+  progressCheck({
     id: 'progress.request-id-matches',
     title: "The events' request_id is the x-request-id of the HTTP answer",
     severity: 'MUST',
     rule: 'asyncapi/image-progress.yaml (request_id equals x-request-id)',
-    scope: 'run',
-    uses: ['baseline'],
-    appliesTo: progressApplies,
-    async run(ctx) {
-      const o = await observe(ctx);
-      if (isOutcome(o)) return o;
+    judge(o) {
       const expected = `events with request_id = x-request-id (${o.requestId ?? 'absent'})`;
       if (!o.requestId) return fail(expected, 'the HTTP answer has no x-request-id', [o.gen.exchange]);
       if (o.events.length) return pass(`${o.events.length} event(s) with request_id ${o.requestId}`, o.gen.exchange);
       const ids = [...new Set(o.window.map((e) => String((e.payload as { request_id?: unknown })?.request_id)))];
       return fail(expected, o.window.length ? `events carry request_id ${ids.join(', ')}` : 'no event arrived during the generation', [o.gen.exchange]);
     },
-  },
-  {
+  }),
+  progressCheck({
     id: 'progress.order',
     title: 'Progress percent never decreases, starts at 0, and exactly one completed (100) or failed event ends it',
     severity: 'MUST',
     rule: 'asyncapi/image-progress.yaml (order of events for one request)',
-    scope: 'run',
-    uses: ['baseline'],
-    appliesTo: progressApplies,
-    async run(ctx) {
-      const o = await observe(ctx);
-      if (isOutcome(o)) return o;
+    judge(o) {
       const expected = 'progress events from 0 with non-decreasing percent, then one completed (percent 100, images = n) or failed';
       if (o.events.length === 0) return fail(expected, 'no event for the request', [o.gen.exchange]);
       const problems: string[] = [];
@@ -120,5 +120,5 @@ export const progressChecks: CheckDef[] = [
       if (problems.length) return fail(expected, problems.slice(0, 5).join('; '), [o.gen.exchange]);
       return pass(o.events.map((e) => `${e.event}${typeof (e.payload as { percent?: number }).percent === 'number' ? ` ${(e.payload as { percent: number }).percent}%` : ''}`).join(' → '), o.gen.exchange);
     },
-  },
+  }),
 ];

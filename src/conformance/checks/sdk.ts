@@ -2,12 +2,12 @@
 // and the right error classes with code/param. maxRetries 0 (no billed retries); its requests go
 // through the suite's HTTP client, so they are recorded, time-limited and size-capped like the rest.
 import OpenAI from 'openai';
-import { servesOperation } from '../../contract/profiles.js';
 import { fail, pass } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { PROMPT } from '../generations.js';
 import type { Exchange, RequestBody } from '../http.js';
-import type { CheckDef, Target } from '../types.js';
+import type { CheckDef, Outcome, Target } from '../types.js';
+import { servesCreateImage, wrongKeyApplies } from './applicability.js';
 import { WRONG_KEY } from './auth.js';
 
 /** A key for the SDK constructor when the user gave none (it refuses to start without one). */
@@ -47,8 +47,23 @@ function errorText(error: unknown): string {
   return `${(error as Error)?.constructor?.name ?? 'Error'}: ${String((error as Error)?.message ?? error).slice(0, 200)}`;
 }
 
-const servesCreateImage = (ctx: RunContext): true | string =>
-  servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`;
+/** A generation the SDK must refuse: resolving fails, a throw goes to `judge` with the exchanges the SDK made. */
+async function judgeRefusal(
+  ctx: RunContext,
+  apiKey: string | undefined,
+  label: string,
+  params: OpenAI.Images.ImageGenerateParamsNonStreaming,
+  expected: string,
+  judge: (error: unknown, seen: Exchange[]) => Outcome,
+): Promise<Outcome> {
+  const seen: Exchange[] = [];
+  try {
+    const res = await client(ctx, apiKey, seen, label).images.generate(params);
+    return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
+  } catch (error) {
+    return judge(error, seen);
+  }
+}
 
 export const sdkChecks: CheckDef[] = [
   {
@@ -87,19 +102,15 @@ export const sdkChecks: CheckDef[] = [
     uses: [],
     appliesTo: servesCreateImage,
     async run(ctx) {
-      const seen: Exchange[] = [];
       const expected = 'BadRequestError, status 400, code a non-empty string, param "n"';
-      try {
-        const res = await client(ctx, ctx.apiKey, seen, 'SDK images.generate with n: 0').images.generate({ model: ctx.primary.name, prompt: PROMPT, n: 0 });
-        return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
-      } catch (error) {
+      return judgeRefusal(ctx, ctx.apiKey, 'SDK images.generate with n: 0', { model: ctx.primary.name, prompt: PROMPT, n: 0 }, expected, (error, seen) => {
         if (!(error instanceof OpenAI.BadRequestError)) return fail(expected, `threw ${errorText(error)}`, seen);
         const problems: string[] = [];
         if (typeof error.code !== 'string' || !error.code) problems.push(`code ${JSON.stringify(error.code)}`);
         if (error.param !== 'n') problems.push(`param ${JSON.stringify(error.param)}`);
         if (problems.length) return fail(expected, `BadRequestError with ${problems.join(', ')}`, seen);
         return pass(`BadRequestError code ${error.code}, param ${error.param}, requestID ${error.requestID ?? '(none)'}`, ...seen);
-      }
+      });
     },
   },
   {
@@ -109,20 +120,13 @@ export const sdkChecks: CheckDef[] = [
     rule: 'facts §6.15, §3.3 (401 -> AuthenticationError)',
     scope: 'run',
     uses: [],
-    appliesTo(ctx) {
-      if (!ctx.keyProvided) return 'no API key given: a gateway that needs none cannot be told from one that accepts any key';
-      return servesCreateImage(ctx);
-    },
+    appliesTo: wrongKeyApplies,
     async run(ctx) {
-      const seen: Exchange[] = [];
       const expected = 'AuthenticationError (401)';
-      try {
-        const res = await client(ctx, WRONG_KEY, seen, 'SDK with a wrong key').images.generate({ model: ctx.primary.name, prompt: PROMPT, n: 1 });
-        return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
-      } catch (error) {
+      return judgeRefusal(ctx, WRONG_KEY, 'SDK with a wrong key', { model: ctx.primary.name, prompt: PROMPT, n: 1 }, expected, (error, seen) => {
         if (error instanceof OpenAI.AuthenticationError) return pass(`AuthenticationError: ${error.message.slice(0, 120)}`, ...seen);
         return fail(expected, `threw ${errorText(error)}`, seen);
-      }
+      });
     },
   },
 ];

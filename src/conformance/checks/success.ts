@@ -1,237 +1,185 @@
 // A successful generation, as the spec's ImagesResponse and facts §6.1-§6.7 describe it. All of these
 // read the one baseline generation per model; the echo check also reads the defaults generation.
 import { isSupported, sizeSatisfies, valueSatisfies, type Model } from '../../contract/catalogue.js';
-import { body, fail, generationFailure, pass } from '../assert.js';
+import { body, fail, generationFailure, invalidBody, judgeBody, pass, schemaProblemsText } from '../assert.js';
 import type { Generation } from '../context.js';
 import { describe, header, isObject, mediaType } from '../exchange.js';
 import type { CheckDef } from '../types.js';
+import { generationCheck } from './generation-check.js';
 
 const DAY = 86_400;
 
 export const successChecks: CheckDef[] = [
-  {
+  generationCheck('baseline', {
     id: 'success.status-200',
     title: 'A valid generation is answered with status exactly 200',
     severity: 'MUST',
     rule: 'spec: createImage 200; facts §6.2 (not 201 or 246)',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      const ex = gen.exchange;
+    judge(_ctx, { exchange: ex }) {
       if (ex.response?.status === 200) return pass('200', ex);
       return fail('status 200', describe(ex), [ex]);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.content-type-json',
     title: 'The success body is application/json',
     severity: 'MUST',
     rule: 'facts §6.1, §3.2: other content types reach SDK users as a raw string',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      const ex = gen.exchange;
+    judge(_ctx, { exchange: ex }) {
       if (!ex.response) return fail('Content-Type: application/json', describe(ex), [ex]);
       const type = mediaType(ex);
       if (type === 'application/json') return pass(header(ex, 'content-type') ?? '', ex);
       return fail('Content-Type: application/json', `Content-Type: ${header(ex, 'content-type') ?? '(none)'} on ${ex.response.status}`, [ex]);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.schema',
     title: 'The success body validates against ImagesResponse',
     severity: 'MUST',
     rule: 'spec: components.schemas.ImagesResponse',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
-      const expected = 'a body valid against ImagesResponse';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const problems = ctx.validator.problems('ImagesResponse', body(gen));
-      if (problems.length === 0) return pass('valid ImagesResponse', gen.exchange);
-      return fail(expected, problems.slice(0, 5).map((p) => `${p.path} ${p.message}`).join('; '), [gen.exchange]);
+    judge(ctx, gen) {
+      return invalidBody(gen, ctx.validator, 'ImagesResponse', 'a body valid against ImagesResponse', 5) ?? pass('valid ImagesResponse', gen.exchange);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.created-unix-seconds',
     title: '`created` is an integer in unix seconds within a day of now',
     severity: 'MUST',
     rule: 'spec: ImagesResponse.created (unix seconds); facts §6.2',
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(_ctx, gen) {
       const now = Math.floor(Date.now() / 1000);
       const expected = `created: integer unix seconds within ±1 day of ${now}`;
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const created = body(gen).created;
-      if (typeof created !== 'number' || !Number.isInteger(created)) return fail(expected, `created is ${JSON.stringify(created)}`, [gen.exchange]);
-      if (created > now * 100) return fail(expected, `created is ${created}: a millisecond timestamp`, [gen.exchange]);
-      if (Math.abs(created - now) > DAY) return fail(expected, `created is ${created} (${Math.round((created - now) / 3600)} h from now)`, [gen.exchange]);
-      return pass(`created ${created} (${created - now} s from now)`, gen.exchange);
+      return judgeBody(gen, expected, ({ created }) => {
+        if (typeof created !== 'number' || !Number.isInteger(created)) return fail(expected, `created is ${JSON.stringify(created)}`, [gen.exchange]);
+        if (created > now * 100) return fail(expected, `created is ${created}: a millisecond timestamp`, [gen.exchange]);
+        if (Math.abs(created - now) > DAY) return fail(expected, `created is ${created} (${Math.round((created - now) / 3600)} h from now)`, [gen.exchange]);
+        return pass(`created ${created} (${created - now} s from now)`, gen.exchange);
+      });
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.data-length-n',
     title: '`data` has exactly n items',
     severity: 'MUST',
     rule: 'spec: ImagesResponse.data (one item per requested image); facts §6.2',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(_ctx, gen) {
       const expected = `data: an array of ${gen.request.n} item(s)`;
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const data = body(gen).data;
-      if (!Array.isArray(data)) return fail(expected, `data is ${JSON.stringify(data)?.slice(0, 80)}`, [gen.exchange]);
-      if (data.length !== gen.request.n) return fail(expected, `${data.length} item(s)`, [gen.exchange]);
-      return pass(`${data.length} item(s)`, gen.exchange);
+      return judgeBody(gen, expected, ({ data }) => {
+        if (!Array.isArray(data)) return fail(expected, `data is ${JSON.stringify(data)?.slice(0, 80)}`, [gen.exchange]);
+        if (data.length !== gen.request.n) return fail(expected, `${data.length} item(s)`, [gen.exchange]);
+        return pass(`${data.length} item(s)`, gen.exchange);
+      });
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.image-items',
     title: 'Each item has exactly one non-empty `url` or `b64_json` (no empty strings, no nulls)',
     severity: 'MUST',
     rule: 'spec: components.schemas.Image (oneOf url / b64_json); facts §6.3, §4.5',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(_ctx, gen) {
       const expected = 'every item: exactly one of a non-empty url or b64_json, no null or "" fields';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const data = body(gen).data;
-      if (!Array.isArray(data) || data.length === 0) return fail(expected, `data is ${JSON.stringify(data)?.slice(0, 80)}`, [gen.exchange]);
-      const problems: string[] = [];
-      data.forEach((item, i) => {
-        if (!isObject(item)) return problems.push(`#${i} is ${JSON.stringify(item)}`);
-        const present = (['url', 'b64_json'] as const).filter((k) => typeof item[k] === 'string' && (item[k] as string).length > 0);
-        if (present.length !== 1) problems.push(`#${i} has ${present.length ? present.join(' and ') : 'neither url nor b64_json'}`);
-        for (const [k, v] of Object.entries(item)) {
-          if (v === null) problems.push(`#${i}.${k} is null`);
-          else if (v === '') problems.push(`#${i}.${k} is ""`);
-        }
+      return judgeBody(gen, expected, ({ data }) => {
+        if (!Array.isArray(data) || data.length === 0) return fail(expected, `data is ${JSON.stringify(data)?.slice(0, 80)}`, [gen.exchange]);
+        const problems: string[] = [];
+        data.forEach((item, i) => {
+          if (!isObject(item)) return problems.push(`#${i} is ${JSON.stringify(item)}`);
+          const present = (['url', 'b64_json'] as const).filter((k) => typeof item[k] === 'string' && (item[k] as string).length > 0);
+          if (present.length !== 1) problems.push(`#${i} has ${present.length ? present.join(' and ') : 'neither url nor b64_json'}`);
+          for (const [k, v] of Object.entries(item)) {
+            if (v === null) problems.push(`#${i}.${k} is null`);
+            else if (v === '') problems.push(`#${i}.${k} is ""`);
+          }
+        });
+        if (problems.length) return fail(expected, problems.slice(0, 6).join('; '), [gen.exchange]);
+        return pass(`${data.length} item(s), each with one ${data.map((d) => ('url' in (d as object) ? 'url' : 'b64_json')).join(', ')}`, gen.exchange);
       });
-      if (problems.length) return fail(expected, problems.slice(0, 6).join('; '), [gen.exchange]);
-      return pass(`${data.length} item(s), each with one ${data.map((d) => ('url' in (d as object) ? 'url' : 'b64_json')).join(', ')}`, gen.exchange);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.revised-prompt',
     title: '`revised_prompt` is a non-empty string when present, and present where the catalogue says the model rewrites prompts',
     severity: 'MUST',
     rule: 'spec: Image.revised_prompt; catalogue output.revisedPrompt; facts §4.5 (empty strings)',
     examplesOnly: true,
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(_ctx, gen, t) {
       const must = t.model?.output.revisedPrompt === true;
       const expected = must ? 'every item has a non-empty string revised_prompt' : 'revised_prompt, when present, is a non-empty string';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const data = body(gen).data;
-      if (!Array.isArray(data)) return fail(expected, 'no data array', [gen.exchange]);
-      const problems: string[] = [];
-      let seen = 0;
-      data.forEach((item, i) => {
-        if (!isObject(item)) return;
-        if (!('revised_prompt' in item)) {
-          if (must) problems.push(`#${i} has no revised_prompt`);
-          return;
-        }
-        seen++;
-        if (typeof item.revised_prompt !== 'string' || item.revised_prompt.trim() === '') problems.push(`#${i}.revised_prompt is ${JSON.stringify(item.revised_prompt)}`);
+      return judgeBody(gen, expected, ({ data }) => {
+        if (!Array.isArray(data)) return fail(expected, 'no data array', [gen.exchange]);
+        const problems: string[] = [];
+        let seen = 0;
+        data.forEach((item, i) => {
+          if (!isObject(item)) return;
+          if (!('revised_prompt' in item)) {
+            if (must) problems.push(`#${i} has no revised_prompt`);
+            return;
+          }
+          seen++;
+          if (typeof item.revised_prompt !== 'string' || item.revised_prompt.trim() === '') problems.push(`#${i}.revised_prompt is ${JSON.stringify(item.revised_prompt)}`);
+        });
+        if (problems.length) return fail(expected, problems.join('; '), [gen.exchange]);
+        return pass(seen ? `${seen} non-empty revised_prompt(s)` : `no revised_prompt (${t.model ? `catalogue: ${t.model.id} does not rewrite prompts` : 'optional'})`, gen.exchange);
       });
-      if (problems.length) return fail(expected, problems.join('; '), [gen.exchange]);
-      return pass(seen ? `${seen} non-empty revised_prompt(s)` : `no revised_prompt (${t.model ? `catalogue: ${t.model.id} does not rewrite prompts` : 'optional'})`, gen.exchange);
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.usage-shape',
     title: '`usage` is ImageGenUsage (input/output/total tokens), never chat-style, and present for models that report usage',
     severity: 'MUST',
     rule: 'spec: ImageGenUsage; catalogue output.usage; facts §6.5, §5.8',
     examplesOnly: true,
-    scope: 'model',
-    uses: ['baseline'],
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(ctx, gen, t) {
       const must = t.model?.output.usage === true;
       const expected = must ? 'usage with integer input_tokens, output_tokens, total_tokens, input_tokens_details' : 'no usage, or a valid ImageGenUsage';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const usage = body(gen).usage;
-      if (usage === undefined) return must ? fail(expected, 'no usage', [gen.exchange]) : pass('no usage (the catalogue does not require it)', gen.exchange);
-      const chat = isObject(usage) ? ['prompt_tokens', 'completion_tokens'].filter((k) => k in usage) : [];
-      if (chat.length) return fail(expected, `chat-style usage (${chat.join(', ')}): ${JSON.stringify(usage).slice(0, 200)}`, [gen.exchange]);
-      const problems = ctx.validator.problems('ImageGenUsage', usage);
-      if (problems.length) return fail(expected, problems.slice(0, 4).map((p) => `usage${p.path === '/' ? '' : p.path} ${p.message}`).join('; '), [gen.exchange]);
-      const u = usage as { input_tokens: number; output_tokens: number; total_tokens: number };
-      if (u.total_tokens !== u.input_tokens + u.output_tokens)
-        return fail(expected, `total_tokens ${u.total_tokens} ≠ input_tokens ${u.input_tokens} + output_tokens ${u.output_tokens}`, [gen.exchange]);
-      return pass(`usage ${JSON.stringify(usage)}`, gen.exchange);
+      return judgeBody(gen, expected, ({ usage }) => {
+        if (usage === undefined) return must ? fail(expected, 'no usage', [gen.exchange]) : pass('no usage (the catalogue does not require it)', gen.exchange);
+        const chat = isObject(usage) ? ['prompt_tokens', 'completion_tokens'].filter((k) => k in usage) : [];
+        if (chat.length) return fail(expected, `chat-style usage (${chat.join(', ')}): ${JSON.stringify(usage).slice(0, 200)}`, [gen.exchange]);
+        const problems = ctx.validator.problems('ImageGenUsage', usage);
+        if (problems.length) return fail(expected, schemaProblemsText(problems, 4, 'usage'), [gen.exchange]);
+        const u = usage as { input_tokens: number; output_tokens: number; total_tokens: number };
+        if (u.total_tokens !== u.input_tokens + u.output_tokens)
+          return fail(expected, `total_tokens ${u.total_tokens} ≠ input_tokens ${u.input_tokens} + output_tokens ${u.output_tokens}`, [gen.exchange]);
+        return pass(`usage ${JSON.stringify(usage)}`, gen.exchange);
+      });
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.usage-output-details',
     title: '`usage` of models that report usage breaks the output tokens down in `output_tokens_details` (image and text tokens)',
     severity: 'SHOULD',
     rule: 'spec: ImageGenUsage.output_tokens_details (optional: facts §1.4, §6); facts §5.6 (BerriAI/litellm#31142: without it image output tokens are billed at the text rate)',
-    scope: 'model',
-    uses: ['baseline'],
     appliesTo: (_ctx, t) => (t.model?.output.usage ? true : t.model ? `catalogue: ${t.model.id} reports no usage` : `'${t.name}' is not in the catalogue`),
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(ctx, gen) {
       const expected = 'usage.output_tokens_details with integer image_tokens and text_tokens';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const usage = body(gen).usage;
-      if (!isObject(usage)) return fail(expected, usage === undefined ? 'no usage' : `usage is ${JSON.stringify(usage).slice(0, 120)}`, [gen.exchange]);
-      if (!('output_tokens_details' in usage)) return fail(expected, `usage has no output_tokens_details: ${JSON.stringify(usage).slice(0, 200)}`, [gen.exchange]);
-      const problems = ctx.validator.problems('TokenDetails', usage.output_tokens_details);
-      if (problems.length) return fail(expected, problems.slice(0, 3).map((p) => `usage.output_tokens_details${p.path === '/' ? '' : p.path} ${p.message}`).join('; '), [gen.exchange]);
-      return pass(`output_tokens_details ${JSON.stringify(usage.output_tokens_details)}`, gen.exchange);
+      return judgeBody(gen, expected, ({ usage }) => {
+        if (!isObject(usage)) return fail(expected, usage === undefined ? 'no usage' : `usage is ${JSON.stringify(usage).slice(0, 120)}`, [gen.exchange]);
+        if (!('output_tokens_details' in usage)) return fail(expected, `usage has no output_tokens_details: ${JSON.stringify(usage).slice(0, 200)}`, [gen.exchange]);
+        const problems = ctx.validator.problems('TokenDetails', usage.output_tokens_details);
+        if (problems.length) return fail(expected, schemaProblemsText(problems, 3, 'usage.output_tokens_details'), [gen.exchange]);
+        return pass(`output_tokens_details ${JSON.stringify(usage.output_tokens_details)}`, gen.exchange);
+      });
     },
-  },
-  {
+  }),
+  generationCheck('baseline', {
     id: 'success.no-error-key',
     title: 'A success body carries no `error` key',
     severity: 'MUST',
     rule: 'spec: ImagesResponse (not required: [error]); facts §6.7, §4.5 (HTTP 200 with an error body)',
-    scope: 'model',
-    uses: ['baseline'],
     examplesOnly: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'baseline');
+    judge(_ctx, gen) {
       const expected = 'a 200 body without an error key';
-      const failure = generationFailure(gen, expected);
-      if (failure) return failure;
-      const b = body(gen);
-      if ('error' in b) return fail(expected, `200 with error: ${JSON.stringify(b.error).slice(0, 200)}`, [gen.exchange]);
-      return pass(`keys: ${Object.keys(b).join(', ')}`, gen.exchange);
+      return judgeBody(gen, expected, (b) => {
+        if ('error' in b) return fail(expected, `200 with error: ${JSON.stringify(b.error).slice(0, 200)}`, [gen.exchange]);
+        return pass(`keys: ${Object.keys(b).join(', ')}`, gen.exchange);
+      });
     },
-  },
+  }),
   {
     id: 'success.echo-fields',
     title: 'Echoed size/quality/output_format/background are present where the catalogue says and match the request or the default (`auto`: any value the model takes, never `auto` itself)',

@@ -4,19 +4,16 @@
 import { fail, pass, RETRY_NOTE } from '../assert.js';
 import { describe } from '../exchange.js';
 import type { CheckDef } from '../types.js';
+import { generationCheck } from './generation-check.js';
 
 export const timeoutChecks: CheckDef[] = [
-  {
+  generationCheck('slow', {
     id: 'timeouts.slow-generation',
     title: 'A highest-quality generation is answered 200, not cut off by a 408/504 or a dropped connection',
     severity: 'MUST',
     rule: 'facts §6.14 (hold the connection >= 180 s; opt-in, costs a highest-quality image)',
-    scope: 'model',
-    uses: ['slow'],
     optIn: true,
-    appliesTo: () => true,
-    async run(ctx, t) {
-      const gen = await ctx.generation(t, 'slow');
+    judge(ctx, gen) {
       const ex = gen.exchange;
       const seconds = (ex.durationMs / 1000).toFixed(1);
       const expected = `200 at quality ${String(gen.request.fields.quality)} however long it takes (within --timeout ${ctx.http.timeoutMs / 1000}s)`;
@@ -32,5 +29,5 @@ export const timeoutChecks: CheckDef[] = [
             : undefined;
       return fail(expected, `after ${seconds} s: ${describe(ex)}`, [ex], note);
     },
-  },
+  }),
 ];
