@@ -350,9 +350,10 @@ export interface components {
         /**
          * Image generation stream event
          * @description One `data:` payload of the `text/event-stream` answer to `stream: true`. Each event is sent as an
-         *     `event: <type>` line and a `data: <json>` line; 0-3 partial events (increasing
-         *     `partial_image_index`) then exactly one completed event. An error mid-stream is sent as
-         *     `event: error` with an `ErrorResponse` payload.
+         *     `event: <type>` line and a `data: <json>` line. For each image: up to `partial_images` partial
+         *     events (increasing `partial_image_index`), then exactly one completed event; with `n: 1` (what
+         *     streaming is used with) the stream ends after its single completed event. An error mid-stream is sent
+         *     as `event: error` with an `ErrorResponse` payload.
          */
         ImageGenStreamEvent: components["schemas"]["ImageGenPartialImageEvent"] | components["schemas"]["ImageGenCompletedEvent"] | components["schemas"]["ErrorResponse"];
         /**
