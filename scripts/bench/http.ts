@@ -139,6 +139,8 @@ export async function benchHttp(options: { duration: number; memoryRequests: num
       results.push(await load('bare node:http (url-sized body)', bareUrl.url, URL_BODY, connections, options.duration));
       results.push(await load('mock url', mock.url, URL_BODY, connections, options.duration));
       results.push(await load('mock url, unique prompts', mock.url, URL_BODY, connections, options.duration, true));
+      // The same baseline driven by the unique-prompt client, whose per-request work shares the machine.
+      results.push(await load('bare node:http (url-sized body), unique-prompt client', bareUrl.url, URL_BODY, connections, options.duration, true));
       if (prism) results.push(await load('prism (url example)', prism.url, URL_BODY, connections, options.duration));
       results.push(await load('bare node:http (b64-sized body)', bareB64.url, B64_BODY, connections, options.duration));
       results.push(await load('mock b64_json 1024x1024', mock.url, B64_BODY, connections, options.duration));
@@ -180,7 +182,9 @@ export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
     const lines = [];
     if (mu && bu) lines.push(`mock url / bare = ${ratio(mu.rps, bu.rps)} (target >= 50%)`);
     if (mu && pr) lines.push(`mock url / prism = ${(mu.rps / pr.rps).toFixed(1)}x (target >= 10x)`);
-    if (muu && bu) lines.push(`mock url unique prompts / bare = ${ratio(muu.rps, bu.rps)}`);
+    const buu = get('bare node:http (url-sized body), unique-prompt client');
+    if (muu && bu) lines.push(`mock url unique prompts / bare = ${ratio(muu.rps, bu.rps)}${buu ? ` (${ratio(muu.rps, buu.rps)} of bare with the same client)` : ''}`);
+    if (muu && c === 50) lines.push(`mock url unique prompts p99 at 50 connections = ${muu.p99} ms`);
     if (mb && bb) lines.push(`mock b64 / bare = ${ratio(mb.rps, bb.rps)} (target >= 20%)`);
     if (mbu && bb) lines.push(`mock b64 unique prompts (an image rendered per request) / bare = ${ratio(mbu.rps, bb.rps)}`);
     if (mu && c === 50) lines.push(`mock url p99 at 50 connections = ${mu.p99} ms (target <= 5 ms)`);

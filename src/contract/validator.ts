@@ -27,11 +27,15 @@ export class SpecValidator {
 
   /** A validator for `#/components/schemas/<name>` (or any local JSON pointer). */
   validator(refOrName: string): ValidateFunction {
+    const named = this.compiled.get(refOrName);
+    if (named) return named;
     const ref = refOrName.startsWith('#') ? refOrName : `#/components/schemas/${refOrName}`;
-    const known = this.compiled.get(ref);
-    if (known) return known;
-    const fn = this.ajv.compile({ $ref: `${SPEC_ID}${ref}` });
-    this.compiled.set(ref, fn);
+    let fn = this.compiled.get(ref);
+    if (!fn) {
+      fn = this.ajv.compile({ $ref: `${SPEC_ID}${ref}` });
+      this.compiled.set(ref, fn);
+    }
+    this.compiled.set(refOrName, fn); // also under the name it was asked by, so the next call is one lookup
     return fn;
   }
 

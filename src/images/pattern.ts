@@ -170,7 +170,16 @@ function patternShape(p: Picture, width: number, height: number): RowShape {
         return states;
       };
       return {
-        key: (y) => ringStates(y).reduce((acc, s) => acc * 3 + s, 0),
+        // Same value as ringStates(y) read as base-3 digits, without building the array for every row.
+        key: (y) => {
+          let acc = 0;
+          for (let k = 0; k < p.divisions; k++) {
+            const i = margin + k * period;
+            if (i >= width - i || y < i || y >= height - i) break;
+            acc = acc * 3 + (y < i + thick || y >= height - i - thick ? 1 : 2);
+          }
+          return acc;
+        },
         spans: (y) =>
           ringStates(y).flatMap((state, k): Span[] => {
             const left = margin + k * period;
@@ -220,6 +229,10 @@ export function paintRows(picture: Picture, width: number, height: number, trans
 
   const shape = rowShape(picture, width, height);
   const templates = new Map<number, Uint8Array>(); // per call: a distinct row is painted once
+  // Distinct rows are views into a few slabs (of 1, 2, 4, ... rows) rather than one allocation each.
+  let slab: Uint8Array | undefined;
+  let slabRows = 0;
+  let slabUsed = 0;
   const runs: RowRun[] = [];
   let lastKey = NaN;
   let last: RowRun | undefined;
@@ -231,7 +244,12 @@ export function paintRows(picture: Picture, width: number, height: number, trans
     }
     let row = templates.get(key);
     if (!row) {
-      row = new Uint8Array(rowBytes);
+      if (slabUsed === slabRows) {
+        slabRows = Math.min(slabRows * 2 || 1, 64);
+        slab = new Uint8Array(slabRows * rowBytes);
+        slabUsed = 0;
+      }
+      row = slab!.subarray(slabUsed * rowBytes, ++slabUsed * rowBytes);
       fillSpan(row, channels, 0, width, bgPx);
       for (const [x0, x1, colour] of shape.spans(y)) fillSpan(row, channels, x0, x1, accentPx[colour]!);
       templates.set(key, row);

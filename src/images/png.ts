@@ -1,14 +1,20 @@
-// Minimal, fast PNG encoder (8-bit RGB/RGBA, non-interlaced) on node:zlib only.
+// Minimal, fast PNG encoder (8-bit RGB/RGBA, non-interlaced).
 //
-// Speed comes from the filters, not from zlib: a row equal to the row above is
-// written with filter 2 ("Up"), whose filtered bytes are all zero, and every
-// other row with filter 1 ("Sub"), which is zero inside runs of one colour.
-// The filtered stream is then almost entirely long zero runs, which zlib's
-// Z_RLE strategy compresses at memory speed.
-import { constants as zc, deflateSync } from 'node:zlib';
+// Speed comes from the filters: a row equal to the row above is written with
+// filter 2 ("Up"), whose filtered bytes are all zero, and every other row with
+// filter 1 ("Sub"), which is zero inside runs of one colour. When most rows
+// repeat (the synthetic pictures), the zlib stream is written directly from the
+// few distinct rows (deflate-rows.ts) instead of deflating megabytes of zeros;
+// otherwise, or when a zlib level is asked for, node:zlib's Z_RLE strategy
+// compresses the filtered stream.
+import { constants as zc, crc32 as nativeCrc32, deflateSync } from 'node:zlib';
+import { zlibScanlines, type RowPiece } from './deflate-rows.js';
 
 export interface PngOptions {
-  /** zlib level 0-9 (default 1). With the Z_RLE strategy used here the level barely changes size or speed. */
+  /**
+   * zlib level 0-9: compress with node:zlib (Z_RLE strategy) at that level. Without it, pictures
+   * whose rows mostly repeat are encoded directly (same kind of stream), others with zlib level 1.
+   */
   level?: number;
 }
 
@@ -94,7 +100,6 @@ export function encodePngRuns(
 ): Buffer {
   checkGeometry(width, height, channels);
   const rowBytes = width * channels;
-  const stride = rowBytes + 1; // filter-type byte + scanline
   let total = 0;
   for (const run of runs) {
     if (run.row.length !== rowBytes) {
@@ -105,29 +110,11 @@ export function encodePngRuns(
   }
   if (total !== height) throw new RangeError(`runs cover ${total} rows, expected ${height}`);
 
-  // Zero-filled: every "Up" row after its filter byte is already correct.
-  const filtered = Buffer.alloc(height * stride);
-  let y = 0;
-  let prev: Uint8Array | undefined;
-  for (const { row, count } of runs) {
-    let o = y * stride;
-    if (prev && equalBytes(prev, row)) {
-      filtered[o] = 2; // Up: identical to the row above
-    } else {
-      // Sub: byte minus the same channel of the pixel to the left (mod 256).
-      filtered[o] = 1;
-      o++;
-      for (let i = 0; i < channels; i++) filtered[o + i] = row[i]!;
-      for (let i = channels; i < rowBytes; i++) filtered[o + i] = row[i]! - row[i - channels]!;
-    }
-    for (let k = 1; k < count; k++) filtered[(y + k) * stride] = 2;
-    y += count;
-    prev = row;
-  }
-
-  const level = opts?.level ?? 1;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`zlib level must be 0-9, got ${level}`);
-  const idat = deflateSync(filtered, { level, strategy: zc.Z_RLE });
+  const level = opts?.level;
+  if (level !== undefined && (!Number.isInteger(level) || level < 0 || level > 9)) throw new RangeError(`zlib level must be 0-9, got ${level}`);
+  // Rows that need per-byte work: the first row of each run unless it equals the row above.
+  let distinct = 0;
+  for (let i = 0; i < runs.length; i++) if (i === 0 || !equalBytes(runs[i - 1]!.row, runs[i]!.row)) distinct++;
 
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -136,23 +123,82 @@ export function encodePngRuns(
   ihdr[9] = channels === 4 ? 6 : 2; // colour type: truecolour(+alpha)
   // [10..12] compression, filter method, interlace: all 0
 
-  const out = Buffer.allocUnsafe(PNG_SIGNATURE.length + 12 * 3 + ihdr.length + idat.length);
+  // Signature, IHDR chunk, IDAT length and type before the zlib stream; IDAT CRC and IEND after.
+  const before = PNG_SIGNATURE.length + 12 + ihdr.length + 8;
+  const after = 4 + 12;
+  let out: Buffer;
+  if (level === undefined && distinct * DIRECT_MIN_REPEAT <= height) {
+    // The stream is written in place, between the framing.
+    out = zlibScanlines(rowPieces(runs), rowBytes, channels, before, after);
+  } else {
+    const idat = deflateSync(filterRows(runs, height, channels), { level: level ?? 1, strategy: zc.Z_RLE });
+    out = Buffer.allocUnsafe(before + idat.length + after);
+    out.set(idat, before);
+  }
   let p = PNG_SIGNATURE.copy(out, 0);
   p = writeChunk(out, p, 'IHDR', ihdr);
-  p = writeChunk(out, p, 'IDAT', idat);
-  p = writeChunk(out, p, 'IEND', undefined);
+  p = writeChunk(out, p, 'IDAT', out.length - before - after);
+  writeChunk(out, p, 'IEND', 0);
   return out;
+}
+
+/** Rows per distinct row from which the direct encoder is used (below it, zlib). */
+const DIRECT_MIN_REPEAT = 4;
+
+/** Sub-filtered scanline of `row` (filter byte 1, then each byte minus the same channel of the pixel to its left). */
+function subFiltered(row: Uint8Array, channels: number, out: Uint8Array, at: number): void {
+  out[at] = 1;
+  const o = at + 1;
+  for (let i = 0; i < channels; i++) out[o + i] = row[i]!;
+  for (let i = channels; i < row.length; i++) out[o + i] = row[i]! - row[i - channels]!;
+}
+
+/** The rows as pieces for zlibScanlines: each run's first row (unless it equals the row above), then Up rows. */
+function rowPieces(runs: readonly RowRun[]): RowPiece[] {
+  const pieces: RowPiece[] = [];
+  let up = 0;
+  let prev: Uint8Array | undefined;
+  for (const { row, count } of runs) {
+    if (prev && equalBytes(prev, row)) up += count;
+    else {
+      if (up > 0) pieces.push({ up });
+      pieces.push({ row });
+      up = count - 1;
+    }
+    prev = row;
+  }
+  if (up > 0) pieces.push({ up });
+  return pieces;
+}
+
+/** The whole filtered stream, for zlib. */
+function filterRows(runs: readonly RowRun[], height: number, channels: number): Buffer {
+  const stride = runs[0]!.row.length + 1;
+  // Zero-filled: every "Up" row after its filter byte is already correct.
+  const filtered = Buffer.alloc(height * stride);
+  let y = 0;
+  let prev: Uint8Array | undefined;
+  for (const { row, count } of runs) {
+    const o = y * stride;
+    if (prev && equalBytes(prev, row)) filtered[o] = 2;
+    else subFiltered(row, channels, filtered, o);
+    for (let k = 1; k < count; k++) filtered[(y + k) * stride] = 2;
+    y += count;
+    prev = row;
+  }
+  return filtered;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
-function writeChunk(out: Buffer, at: number, type: string, data: Uint8Array | undefined): number {
-  const len = data ? data.length : 0;
+/** Frames the chunk at `at`: length, type, `data` copied in (or `length` bytes already in place), CRC. */
+function writeChunk(out: Buffer, at: number, type: string, data: Uint8Array | number): number {
+  const len = typeof data === 'number' ? data : data.length;
   out.writeUInt32BE(len, at);
   out.write(type, at + 4, 'latin1');
-  if (data) out.set(data, at + 8);
-  out.writeUInt32BE(crc32(out, at + 4, at + 8 + len), at + 8 + len);
+  if (typeof data !== 'number') out.set(data, at + 8);
+  out.writeUInt32BE(nativeCrc32(out.subarray(at + 4, at + 8 + len)), at + 8 + len);
   return at + 12 + len;
 }

@@ -46,35 +46,64 @@ export function declaredTooLarge(req: IncomingMessage, limit: number): boolean {
   return declared !== undefined && Number(declared) > limit;
 }
 
+// Reading state lives on the request and the listeners are module functions (EventEmitter calls
+// them with the request as `this`): no closures per request on the hot path.
+const reading = Symbol('imagegen-contract:reading');
+
+interface Reading {
+  chunks: Buffer[];
+  total: number;
+  limit: number;
+  resolve(value: Buffer | BodyProblem): void;
+}
+
+type ReadingRequest = IncomingMessage & { [reading]?: Reading | undefined };
+
+function finish(req: ReadingRequest, value: Buffer | BodyProblem): void {
+  const state = req[reading];
+  if (!state) return;
+  req[reading] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onError);
+  req.off('close', onClose);
+  state.resolve(value);
+}
+
+function onData(this: ReadingRequest, chunk: Buffer): void {
+  const state = this[reading];
+  if (!state) return;
+  state.total += chunk.length;
+  if (state.total > state.limit) {
+    state.chunks.length = 0;
+    this.pause(); // stop reading: the answer goes out with connection: close
+    this.on('error', ignore);
+    finish(this, tooLarge(state.limit));
+    return;
+  }
+  state.chunks.push(chunk);
+}
+
+function onEnd(this: ReadingRequest): void {
+  const state = this[reading];
+  if (state) finish(this, state.chunks.length === 1 ? state.chunks[0]! : Buffer.concat(state.chunks, state.total));
+}
+
+function onError(this: ReadingRequest): void {
+  finish(this, { kind: 'malformed_json', vars: {}, unread: true });
+}
+
+function onClose(this: ReadingRequest): void {
+  if (!this.complete) finish(this, { kind: 'malformed_json', vars: {}, unread: true });
+}
+
+function ignore(): void {}
+
 /** Reads the whole body up to `limit` bytes; a longer one resolves to a 413 problem once the limit is passed. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | BodyProblem> {
   if (declaredTooLarge(req, limit)) return Promise.resolve(tooLarge(limit));
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const done = (value: Buffer | BodyProblem) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(value);
-    };
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > limit) {
-        chunks.length = 0;
-        req.pause(); // stop reading: the answer goes out with connection: close
-        req.on('error', () => {});
-        done(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
-    const onError = () => done({ kind: 'malformed_json', vars: {}, unread: true });
-    const onClose = () => {
-      if (!req.complete) done({ kind: 'malformed_json', vars: {}, unread: true });
-    };
+    (req as ReadingRequest)[reading] = { chunks: [], total: 0, limit, resolve };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -3,9 +3,10 @@
 // picture rendered at a fraction of the size and scaled up to the final size.
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { renderImage, renderPng } from '../images/render.js';
+import { renderImage } from '../images/render.js';
 import { ImageCache, type CachedImage } from './image-cache.js';
 import type { MediaRender } from './media-tokens.js';
+import type { RenderPool } from './render-pool.js';
 
 // Render inputs travel in media tokens (at most 4096 characters in the spec): longer prompts and
 // seeds are replaced by a digest, for URLs and b64_json alike, so both give the same picture.
@@ -13,6 +14,8 @@ const MAX_PROMPT_JSON = 1500;
 const MAX_SEED_JSON = 200;
 
 function compact(text: string, max: number): string {
+  // JSON at most sextuples a UTF-16 unit (\uXXXX), so short texts fit without serialising them.
+  if (text.length * 6 + 2 <= max) return text;
   return JSON.stringify(text).length <= max ? text : `sha256:${createHash('sha256').update(text).digest('base64url')}`;
 }
 
@@ -24,7 +27,12 @@ export class ImageService {
   private readonly cache: ImageCache;
   readonly seed: string;
 
-  constructor(seed: string, cacheBytes: number) {
+  constructor(
+    seed: string,
+    cacheBytes: number,
+    /** Where PNGs are drawn (render threads for big pictures). */
+    private readonly pool: RenderPool,
+  ) {
     this.seed = compact(seed, MAX_SEED_JSON);
     this.cache = new ImageCache(cacheBytes);
   }
@@ -41,7 +49,7 @@ export class ImageService {
   private image(r: MediaRender): CachedImage | Promise<CachedImage> {
     return this.cache.get(keyOf(r), () =>
       r.format === 'png'
-        ? renderPng({ width: r.width, height: r.height, transparent: r.transparent, seed: r.seed, prompt: r.prompt, index: r.index })
+        ? this.pool.render({ width: r.width, height: r.height, transparent: r.transparent, seed: r.seed, prompt: r.prompt, index: r.index })
         : renderImage({ ...r, transparent: r.transparent && r.format !== 'jpeg' }),
     );
   }

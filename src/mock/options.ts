@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadProfile, type Profile } from '../contract/profiles.js';
 import { readOpenapiFile } from '../contract/files.js';
+import { defaultRenderThreads } from './render-pool.js';
 
 /** One answered request, as `onRequest` reports it (tests count retries with it). */
 export interface RequestLogEntry {
@@ -38,6 +39,8 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** Byte budget of the encoded-image cache (default 64 MiB). */
   imageCacheBytes?: number;
+  /** Threads that draw PNGs of 256x256 and more (default: cores - 1, at most 4; shared by the mocks of a process); 0 draws on the main thread. */
+  renderThreads?: number;
   /** Clock in ms since the epoch (default Date.now); tests move it to expire URLs. */
   now?: () => number;
   /** Base URL written into image URLs (default: http://<Host header>/v1). */
@@ -59,6 +62,7 @@ export interface ResolvedOptions {
   mediaSecret: Buffer;
   maxBodyBytes: number;
   imageCacheBytes: number;
+  renderThreads: number;
   now: () => number;
   publicUrl: string | undefined;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
@@ -97,6 +101,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     mediaSecret: secret === undefined ? randomBytes(32) : typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     imageCacheBytes: positiveInteger('imageCacheBytes', options.imageCacheBytes, DEFAULT_IMAGE_CACHE_BYTES, 0),
+    renderThreads: positiveInteger('renderThreads', options.renderThreads, defaultRenderThreads(), 0),
     now: options.now ?? Date.now,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     onRequest: options.onRequest,

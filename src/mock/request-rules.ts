@@ -57,7 +57,22 @@ export interface ImageJob {
   inputSize?: { width: number; height: number };
 }
 
-export type RuleResult = { ok: true; job: ImageJob } | ({ ok: false } & KindAndVars);
+/** The last body answered to a repeated request (see answerImages). */
+export interface ReplySlot {
+  last?: { second: number; base: string; envelope: string; text: string };
+}
+
+export type RuleResult =
+  | {
+      ok: true;
+      job: ImageJob;
+      /**
+       * Only for a body checked before (checkJson's memo), i.e. a repeated request: a slot for its
+       * last answer, which lives as long as the memo keeps the body.
+       */
+      reply?: ReplySlot;
+    }
+  | ({ ok: false } & KindAndVars);
 
 export interface RuleInput {
   operation: OperationId;
@@ -111,7 +126,7 @@ const MEMO_MAX_TEXT = 8192;
 export class RequestRules {
   private readonly known = new Map<string, Set<string>>();
   private readonly bounds = catalogueBounds();
-  private readonly memos = new Map<string, Memo<string, { operation: OperationId; result: RuleResult }>>();
+  private readonly memos = new Map<string, Memo<string, { operation: OperationId; result: RuleResult; repeat?: RuleResult }>>();
 
   constructor(
     private readonly profile: Profile,
@@ -136,7 +151,7 @@ export class RequestRules {
     if (!memo) this.memos.set(schema, (memo = new Memo(256)));
     const key = text.length <= MEMO_MAX_TEXT ? text : undefined;
     const known = key === undefined ? undefined : memo.get(key);
-    if (known && known.operation === operation) return known.result;
+    if (known && known.operation === operation) return known.result.ok ? (known.repeat ??= { ...known.result, reply: {} }) : known.result;
     let body: unknown;
     let parsed = true;
     try {
@@ -165,7 +180,10 @@ export class RequestRules {
     }
     // JSON null means "not given" (the SDK sends nulls).
     const given: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(body)) if (v !== null && v !== undefined) given[k] = v;
+    for (const k of Object.keys(body)) {
+      const v = body[k];
+      if (v !== null && v !== undefined) given[k] = v;
+    }
 
     const hasPrompt = this.properties(schema).has('prompt');
     const prompt = typeof given.prompt === 'string' ? given.prompt : '';
@@ -175,9 +193,8 @@ export class RequestRules {
     if (!choice.ok) return fail(choice.kind, choice.vars);
     const model = choice.model;
     const strict = !this.lenient;
-    const modelName = show(typeof given.model === 'string' ? given.model : model.id, 256);
 
-    if (strict && !supportsOperation(model, operation)) return fail('unsupported_operation', { param: 'model', model: modelName, operation: OPERATION_WORDS[operation] });
+    if (strict && !supportsOperation(model, operation)) return fail('unsupported_operation', { param: 'model', model: modelNameOf(given, model), operation: OPERATION_WORDS[operation] });
 
     // Uploads (multipart) and image references (JSON edits).
     let inputImages = 0;
@@ -187,13 +204,13 @@ export class RequestRules {
       inputImages = uploads.images.length;
       if (strict && (operation === 'createImageEdit' || operation === 'createImageVariation')) {
         const checked = checkUploads(model, operation, uploads);
-        if (!checked.ok) return fail(checked.kind, { ...checked.vars, param: checked.param, model: modelName });
+        if (!checked.ok) return fail(checked.kind, { ...checked.vars, param: checked.param, model: modelNameOf(given, model) });
         inputSize = { width: checked.width, height: checked.height };
       }
       if (operation === 'createImageVariation' && uploads.images[0]) renderPrompt = `variation:${crc32(uploads.images[0].bytes).toString(16)}`;
     } else if (Array.isArray(given.images)) {
       inputImages = given.images.length;
-      if (strict && model.family !== 'gpt-image') return fail('unsupported_for_model', { param: 'images', model: modelName });
+      if (strict && model.family !== 'gpt-image') return fail('unsupported_for_model', { param: 'images', model: modelNameOf(given, model) });
     }
 
     if (strict && hasPrompt) {
@@ -212,12 +229,13 @@ export class RequestRules {
 
     // Per-model parameters, in the order the request lists them.
     const value: Partial<Record<ParamName, unknown>> = {};
-    for (const [name, v] of Object.entries(given)) {
+    for (const name of Object.keys(given)) {
       if (!(name in model.params)) continue;
+      const v = given[name];
       const param = name as ParamName;
       const entry = model.params[param];
       if (!isSupported(entry)) {
-        if (strict && entry.unsupported === 'reject') return fail(entry.error?.kind ?? 'unknown_parameter', { param: entry.error?.param ?? param, model: modelName });
+        if (strict && entry.unsupported === 'reject') return fail(entry.error?.kind ?? 'unknown_parameter', { param: entry.error?.param ?? param, model: modelNameOf(given, model) });
         if (strict) continue; // silently ignored, as the model does
         value[param] = v;
         continue;
@@ -232,22 +250,8 @@ export class RequestRules {
     const size = this.size(model, typeof given.size === 'string' ? given.size : undefined, strict);
     if ('kind' in size) return fail(size.kind, size.vars);
 
-    const enumValue = (param: ParamName): string | undefined => {
-      const entry = model.params[param];
-      const v = value[param] as string | undefined;
-      if (!isSupported(entry) || !('values' in entry)) return v;
-      const e = entry as EnumParam;
-      const chosen = v ?? e.default;
-      return chosen === undefined ? undefined : (e.resolves?.[chosen] ?? chosen);
-    };
-    const rangeValue = (param: ParamName): number | undefined => {
-      const entry = model.params[param];
-      const v = value[param] as number | undefined;
-      return v ?? (isSupported(entry) && 'min' in entry ? (entry as RangeParam).default : undefined);
-    };
-
-    const format = (enumValue('output_format') as ImageFormat | undefined) ?? FALLBACK_FORMAT;
-    const background = enumValue('background');
+    const format = (enumValue(model, value, 'output_format') as ImageFormat | undefined) ?? FALLBACK_FORMAT;
+    const background = enumValue(model, value, 'background');
     let transparent = background === 'transparent';
     const bgEntry = model.params.background;
     if (transparent && isSupported(bgEntry) && 'values' in bgEntry && bgEntry.transparentFormats && !bgEntry.transparentFormats.includes(format)) {
@@ -264,52 +268,75 @@ export class RequestRules {
     const stream = value.stream === true && isSupported(model.params.stream);
 
     const metadata = given.metadata && typeof given.metadata === 'object' ? (given.metadata as Record<string, string>) : undefined;
-    return {
-      ok: true,
-      job: {
-        operation,
-        model,
-        prompt,
-        renderPrompt,
-        n,
-        width: size.width,
-        height: size.height,
-        size: `${size.width}x${size.height}`,
-        format,
-        compression: rangeValue('output_compression') ?? 100,
-        transparent,
-        responseFormat,
-        ...(isSupported(model.params.quality) ? { quality: enumValue('quality') } : {}),
-        ...(isSupported(bgEntry) ? { background } : {}),
-        stream,
-        partialImages: stream ? (rangeValue('partial_images') ?? 0) : 0,
-        ...(metadata ? { metadata } : {}),
-        inputImages,
-        ...(inputSize ? { inputSize } : {}),
-      },
+    const job: ImageJob = {
+      operation,
+      model,
+      prompt,
+      renderPrompt,
+      n,
+      width: size.width,
+      height: size.height,
+      size: `${size.width}x${size.height}`,
+      format,
+      compression: rangeValue(model, value, 'output_compression') ?? 100,
+      transparent,
+      responseFormat,
+      stream,
+      partialImages: stream ? (rangeValue(model, value, 'partial_images') ?? 0) : 0,
+      inputImages,
     };
+    // Optional fields are present only when they apply (as with spreads, without the temporaries).
+    if (isSupported(model.params.quality)) job.quality = enumValue(model, value, 'quality');
+    if (isSupported(bgEntry)) job.background = background;
+    if (metadata) job.metadata = metadata;
+    if (inputSize) job.inputSize = inputSize;
+    return { ok: true, job };
   }
 
   /** The concrete size of the images, or the error for a size the model does not take. */
   private size(model: Model, requested: string | undefined, strict: boolean): { width: number; height: number } | KindAndVars {
-    const e = model.size.error;
-    const reject = (reason?: string): KindAndVars => {
-      const list = quoteList(model.size.values);
-      return {
-        kind: e?.kind ?? 'invalid_value',
-        vars: { param: e?.param !== undefined ? e.param : 'size', value: show(requested), allowed: reason && model.size.custom ? `${list} (or WIDTHxHEIGHT: ${reason})` : list },
-      };
-    };
     if (strict && requested !== undefined) {
       const problem = sizeProblem(model, requested);
-      if (problem) return reject(problem);
+      if (problem) return sizeRejected(model, requested, problem);
     }
     let dims = parseSize(resolveSize(model, requested));
     if (!dims) dims = parseSize(resolveSize(model, undefined)); // lenient `auto` for a model without it
-    if (!dims) return reject();
-    if (dims.width > this.bounds.maxEdge || dims.height > this.bounds.maxEdge || dims.width * dims.height > this.bounds.maxPixels) return reject('larger than any model renders');
+    if (!dims) return sizeRejected(model, requested);
+    if (dims.width > this.bounds.maxEdge || dims.height > this.bounds.maxEdge || dims.width * dims.height > this.bounds.maxPixels) return sizeRejected(model, requested, 'larger than any model renders');
     return dims;
   }
+}
+
+/** The model as an error message names it: as the request spelled it, or the default's id. */
+function modelNameOf(given: Record<string, unknown>, model: Model): string {
+  return show(typeof given.model === 'string' ? given.model : model.id, 256);
+}
+
+/** The error for a size the model does not take. */
+function sizeRejected(model: Model, requested: string | undefined, reason?: string): KindAndVars {
+  const e = model.size.error;
+  const list = quoteList(model.size.values);
+  return {
+    kind: e?.kind ?? 'invalid_value',
+    vars: { param: e?.param !== undefined ? e.param : 'size', value: show(requested), allowed: reason && model.size.custom ? `${list} (or WIDTHxHEIGHT: ${reason})` : list },
+  };
+}
+
+/** An enum parameter's value: the given one or the catalogue default, resolved (never `auto`). */
+function enumValue(model: Model, value: Partial<Record<ParamName, unknown>>, param: ParamName): string | undefined {
+  const entry = model.params[param];
+  const v = value[param] as string | undefined;
+  if (!isSupported(entry) || !('values' in entry)) return v;
+  const e = entry as EnumParam;
+  const chosen = v ?? e.default;
+  return chosen === undefined ? undefined : (e.resolves?.[chosen] ?? chosen);
+}
+
+/** A range parameter's value: the given one or the catalogue default. */
+function rangeValue(model: Model, value: Partial<Record<ParamName, unknown>>, param: ParamName): number | undefined {
+  const entry = model.params[param];
+  const v = value[param] as number | undefined;
+  return v ?? (isSupported(entry) && 'min' in entry ? (entry as RangeParam).default : undefined);
 }
 
 /** Whether a body's text fields include file fields sent as text (an invalid_type for multipart). */

@@ -17,6 +17,7 @@ import { MediaTokens } from './media-tokens.js';
 import { resolveOptions, type MockOptions, type ResolvedOptions } from './options.js';
 import { attachProgress } from './progress.js';
 import { RateLimiter, rateLimitHeaders, retryAfterSeconds } from './rate-limit.js';
+import { renderPool } from './render-pool.js';
 import { RequestContext } from './request-context.js';
 import { RequestRules } from './request-rules.js';
 import { sendScenarioError } from './scenario-answer.js';
@@ -87,7 +88,7 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     options: resolved,
     profile,
     rules: new RequestRules(profile, resolved.lenient, specValidator()),
-    images: new ImageService(resolved.seed, resolved.imageCacheBytes),
+    images: new ImageService(resolved.seed, resolved.imageCacheBytes, renderPool(resolved.renderThreads)),
     tokens: new MediaTokens(resolved.mediaSecret, resolved.now),
     auth,
     limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,

@@ -129,3 +129,66 @@ describe('encodePng', () => {
     expect(() => encodePngRuns([{ row, count: 2 }], 3, 3, 3)).toThrow(RangeError);
   });
 });
+
+describe('encodePngRuns direct zlib stream (rows that repeat)', () => {
+  /** The filtered scanlines of a PNG's IDAT (inflateSync also checks the Adler-32). */
+  const scanlines = (png: Buffer) => zlib.inflateSync(chunks(png).idat);
+
+  it('inflates to the same scanlines as the zlib path, and sharp decodes it to the painted pixels', async () => {
+    const sizes: [number, number][] = [[1, 1], [2, 9], [17, 33], [97, 61], [1024, 1024], [1792, 1024], [1024, 1792], [8192, 40], [3, 4000]];
+    for (const [w, h] of sizes) {
+      for (const transparent of [false, true]) {
+        for (const index of [0, 1, 2, 3, 5, 8]) {
+          const { runs, channels } = paintRows(describePicture(`seed ${w}`, `prompt ${h} ${index}`, index), w, h, transparent);
+          const direct = encodePngRuns(runs, w, h, channels);
+          const viaZlib = encodePngRuns(runs, w, h, channels, { level: 1 });
+          expect(scanlines(direct).equals(scanlines(viaZlib)), `${w}x${h}x${channels} #${index}`).toBe(true);
+          if (w * h <= 2_000_000 && index < 2) {
+            const { data, info } = await decodeRaw(direct);
+            expect([info.width, info.height, info.channels]).toEqual([w, h, channels]);
+            expect(Buffer.compare(data, rasterize(runs, w * channels))).toBe(0);
+          }
+        }
+      }
+    }
+  });
+
+  it('writes Sub rows where a run starts and Up rows for its repeats, in about the size zlib makes', () => {
+    const w = 300;
+    const rows = [randomBytes(w * 3), Buffer.alloc(w * 3, 7), randomBytes(w * 3)];
+    // Run lengths around the encoder's block copy (2 to 3 blocks of up to 8 repeats), and a run
+    // starting with the row above (written Up).
+    const runs = [
+      { row: rows[0]!, count: 1 },
+      { row: rows[1]!, count: 23 },
+      { row: rows[1]!, count: 2 },
+      { row: rows[2]!, count: 40 },
+      { row: rows[0]!, count: 255 },
+    ];
+    const h = runs.reduce((n, r) => n + r.count, 0);
+    const direct = encodePngRuns(runs, w, h, 3);
+    const raw = scanlines(direct);
+    const stride = w * 3 + 1;
+    const filters = Array.from({ length: h }, (_, y) => raw[y * stride]);
+    const starts = new Set([0, 1, 26, 66]);
+    expect(filters.every((f, y) => f === (starts.has(y) ? 1 : 2))).toBe(true);
+    expect(raw.equals(scanlines(encodePngRuns(runs, w, h, 3, { level: 1 })))).toBe(true);
+    expect(direct.length).toBeLessThan(encodePngRuns(runs, w, h, 3, { level: 9 }).length * 1.25);
+  });
+
+  it('round-trips random rows with random repeats through sharp (RGB and RGBA)', async () => {
+    for (let k = 0; k < 40; k++) {
+      const w = 1 + ((k * 37) % 211);
+      const channels = k % 2 ? 4 : 3;
+      const runs: { row: Buffer; count: number }[] = [];
+      for (let r = 0; r < 1 + (k % 5); r++) {
+        const row = r % 2 ? randomBytes(w * channels) : Buffer.alloc(w * channels, r * 53);
+        runs.push({ row, count: 4 + ((k * 13 + r * 7) % 60) });
+      }
+      const h = runs.reduce((n, r) => n + r.count, 0);
+      const png = encodePngRuns(runs, w, h, channels as 3 | 4);
+      const { data } = await decodeRaw(png);
+      expect(Buffer.compare(data, rasterize(runs, w * channels))).toBe(0);
+    }
+  });
+});

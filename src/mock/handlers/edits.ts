@@ -15,5 +15,5 @@ export async function edits(state: MockState, ctx: RequestContext, scenario: Sce
       ? state.rules.check({ operation: 'createImageEdit', schema: read.schema, body: read.body, uploads: read.uploads })
       : state.rules.checkJson('createImageEdit', read.schema, read.text);
   if (!result.ok) return sendError(ctx, result.kind, result.vars);
-  await answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_edit' }, scenario);
+  await answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_edit' }, scenario, result.reply);
 }

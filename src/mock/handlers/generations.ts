@@ -12,5 +12,5 @@ export async function generations(state: MockState, ctx: RequestContext, scenari
   if (read.media !== 'application/json') return;
   const result = state.rules.checkJson('createImage', read.schema, read.text);
   if (!result.ok) return sendError(ctx, result.kind, result.vars);
-  await answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_generation' }, scenario);
+  await answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_generation' }, scenario, result.reply);
 }

@@ -13,5 +13,5 @@ export async function native(state: MockState, ctx: RequestContext, scenario: Sc
   if (read.media !== 'application/json') return;
   const result = state.rules.checkJson('generateNativeImage', read.schema, read.text);
   if (!result.ok) return sendError(ctx, result.kind, result.vars);
-  await answerImages(state, ctx, result.job, { envelope: 'native', stream: 'image_generation' }, scenario);
+  await answerImages(state, ctx, result.job, { envelope: 'native', stream: 'image_generation' }, scenario, result.reply);
 }
