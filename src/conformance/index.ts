@@ -59,9 +59,17 @@ export function summarise(results: CheckResult[]): Summary {
     fail: count('fail'),
     skip: count('skip'),
     error: count('error'),
+    notApplicable: count('not-applicable'),
+    mustNotRun: mustNotRun(results),
     mustFailed: results.filter((r) => bad(r) && r.severity === 'MUST').length,
     shouldFailed: results.filter((r) => bad(r) && r.severity === 'SHOULD').length,
   };
+}
+
+function mustNotRun(results: CheckResult[]): Summary['mustNotRun'] {
+  const out: Summary['mustNotRun'] = {};
+  for (const r of results) if (r.status === 'skip' && r.severity === 'MUST') out[r.skipKind ?? 'other'] = (out[r.skipKind ?? 'other'] ?? 0) + 1;
+  return out;
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {

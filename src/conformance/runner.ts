@@ -6,7 +6,7 @@ import type { RunContext } from './context.js';
 import { buildCurl } from './curl.js';
 import { GENERATIONS } from './generations.js';
 import { areaOf } from './registry.js';
-import type { CheckDef, CheckResult, GenerationKind, Outcome, Plan, PlanLine, RunEvent, Target } from './types.js';
+import type { CheckDef, CheckResult, GenerationKind, Outcome, Plan, PlanLine, RunEvent, SkipKind, Target } from './types.js';
 
 interface Entry {
   check: CheckDef;
@@ -15,6 +15,7 @@ interface Entry {
   phase: number;
   /** Why it does not run (not applicable, or over budget). */
   skipReason?: string;
+  skipKind?: SkipKind | 'not-applicable';
   costs: Array<{ key: string; kind: GenerationKind; images: number }>;
 }
 
@@ -31,13 +32,17 @@ export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { ent
       const key = check.scope === 'model' ? `${check.id}[${target.name}]` : check.id;
       const entry: Entry = { check, target, key, phase: 1, costs: [] };
       const applies = safeApplies(ctx, check, target);
-      if (applies !== true) entry.skipReason = applies;
+      if (applies !== true) {
+        entry.skipReason = applies;
+        entry.skipKind = 'not-applicable';
+      }
       for (const kind of check.uses) {
         if (entry.skipReason) break;
         const resolved = ctx.resolveKind(target, kind);
         const genApplies = GENERATIONS[resolved].applies(ctx, target);
         if (genApplies !== true) {
           entry.skipReason = genApplies;
+          entry.skipKind = 'not-applicable';
           break;
         }
         entry.costs.push({ key: ctx.generationKey(target, kind), kind: resolved, images: GENERATIONS[resolved].images(ctx, target) });
@@ -56,6 +61,7 @@ export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { ent
     const ok = ctx.budget.reserve(entry.costs);
     if (ok !== true) {
       entry.skipReason = ok;
+      entry.skipKind = 'budget';
       continue;
     }
     for (const c of fresh) {
@@ -101,7 +107,7 @@ export async function runEntries(ctx: RunContext, entries: Entry[], options: Run
   const results = new Map<Entry, CheckResult>();
   for (const entry of ordered) {
     options.onEvent?.({ type: 'start', key: entry.key, title: entry.check.title });
-    const result = entry.skipReason ? skipped(entry, entry.skipReason) : await runOne(ctx, entry, options.checkTimeoutMs);
+    const result = entry.skipReason ? skipped(entry, entry.skipReason, entry.skipKind ?? 'other') : await runOne(ctx, entry, options.checkTimeoutMs);
     results.set(entry, result);
     options.onEvent?.({ type: 'result', result });
   }
@@ -121,8 +127,9 @@ function base(entry: Entry): Omit<CheckResult, 'status' | 'exchanges' | 'duratio
   };
 }
 
-function skipped(entry: Entry, reason: string): CheckResult {
-  return { ...base(entry), status: 'skip', reason, exchanges: [], durationMs: 0 };
+function skipped(entry: Entry, reason: string, kind: SkipKind | 'not-applicable'): CheckResult {
+  if (kind === 'not-applicable') return { ...base(entry), status: 'not-applicable', reason, exchanges: [], durationMs: 0 };
+  return { ...base(entry), status: 'skip', skipKind: kind, reason, exchanges: [], durationMs: 0 };
 }
 
 async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise<CheckResult> {
@@ -156,6 +163,7 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise
     if (outcome.note) result.note = outcome.note;
   }
   if (outcome.status === 'skip' || outcome.status === 'error') result.reason = outcome.reason;
+  if (outcome.status === 'skip') result.skipKind = 'other';
   if (outcome.status === 'fail' || outcome.status === 'error') {
     const seq = result.exchanges[0];
     const ex = ctx.http.exchanges.find((e) => e.seq === seq);

@@ -5,7 +5,12 @@ import type { ExchangeRecord } from './http.js';
 import type { RunContext } from './context.js';
 
 export type Severity = 'MUST' | 'SHOULD';
-export type Status = 'pass' | 'fail' | 'skip' | 'error';
+/** `not-applicable`: the check does not concern this gateway/model (kept apart from `skip`, which means it could have run but did not). */
+export type Status = 'pass' | 'fail' | 'skip' | 'error' | 'not-applicable';
+/** Expectation tier: `contract` binds every compatible gateway; `fidelity` is exact OpenAI parity (SHOULD unless strict). */
+export type Tier = 'contract' | 'fidelity';
+/** Why a check that applies did not run (status `skip`). */
+export type SkipKind = 'budget' | 'rate-limit' | 'deadline' | 'interrupted' | 'other';
 
 /** A model the run tests: the name as given, and its catalogue entry when the catalogue knows it. */
 export interface Target {
@@ -85,8 +90,15 @@ export interface CheckResult {
   expected?: string;
   observed?: string;
   note?: string;
-  /** Skip or error reason. */
+  /** Skip, not-applicable or error reason. */
   reason?: string;
+  /** With status `skip`: why it did not run. */
+  skipKind?: SkipKind;
+  /** The expectation tier of the check (absent: contract). */
+  tier?: Tier;
+  /** Passed only after retrying transient faults (503/504/reset/timeout): the attempts seen. */
+  flaky?: boolean;
+  attempts?: Array<{ seq?: number; outcome: string; waitedMs?: number }>;
   /** Sequence numbers of the exchanges the check looked at (in `report.exchanges`). */
   exchanges: number[];
   /** Copy-paste reproduction of the most relevant exchange (failures only). */
@@ -115,7 +127,10 @@ export interface Summary {
   fail: number;
   skip: number;
   error: number;
+  notApplicable: number;
   mustFailed: number;
+  /** MUST checks that apply but did not run, by reason. */
+  mustNotRun: Partial<Record<SkipKind, number>>;
   shouldFailed: number;
 }
 

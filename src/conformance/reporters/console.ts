@@ -12,8 +12,8 @@ export interface ConsoleOptions {
 
 type Out = { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
 
-const GLYPH: Record<Status, string> = { pass: 'PASS ', fail: 'FAIL ', skip: 'SKIP ', error: 'ERROR' };
-const COLOUR: Record<Status, string> = { pass: '32', fail: '31', skip: '90', error: '35' };
+const GLYPH: Record<Status, string> = { pass: 'PASS ', fail: 'FAIL ', skip: 'SKIP ', error: 'ERROR', 'not-applicable': 'N/A  ' };
+const COLOUR: Record<Status, string> = { pass: '32', fail: '31', skip: '90', error: '35', 'not-applicable': '90' };
 
 export class ConsoleReporter {
   private readonly tty: boolean;
@@ -84,15 +84,15 @@ export function formatSummary(report: ConformanceReport, paint: (code: string, t
     return `${out.join('\n')}\n`;
   }
   const areas = [...new Set(report.results.map((r) => r.area))];
-  const header = `${'area'.padEnd(14)} ${'pass'.padStart(5)} ${'fail'.padStart(5)} ${'error'.padStart(5)} ${'skip'.padStart(5)}`;
+  const header = `${'area'.padEnd(14)} ${'pass'.padStart(5)} ${'fail'.padStart(5)} ${'error'.padStart(5)} ${'skip'.padStart(5)} ${'n/a'.padStart(5)}`;
   out.push(header, '-'.repeat(header.length));
   for (const area of areas) {
     const rs = report.results.filter((r) => r.area === area);
     const n = (s: Status) => String(rs.filter((r) => r.status === s).length).padStart(5);
-    out.push(`${area.padEnd(14)} ${n('pass')} ${n('fail')} ${n('error')} ${n('skip')}`);
+    out.push(`${area.padEnd(14)} ${n('pass')} ${n('fail')} ${n('error')} ${n('skip')} ${n('not-applicable')}`);
   }
   const s = report.summary;
-  out.push('-'.repeat(header.length), `${'total'.padEnd(14)} ${String(s.pass).padStart(5)} ${String(s.fail).padStart(5)} ${String(s.error).padStart(5)} ${String(s.skip).padStart(5)}`);
+  out.push('-'.repeat(header.length), `${'total'.padEnd(14)} ${String(s.pass).padStart(5)} ${String(s.fail).padStart(5)} ${String(s.error).padStart(5)} ${String(s.skip).padStart(5)} ${String(s.notApplicable).padStart(5)}`);
   const bad = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
   for (const r of bad) {
     out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${r.key} [${r.severity}] ${r.title}`));
@@ -104,7 +104,7 @@ export function formatSummary(report: ConformanceReport, paint: (code: string, t
   }
   out.push(
     '',
-    `${report.imagesMade} image(s) made; ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)}s.`,
+    `${report.imagesMade} image(s) made; ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped, ${s.notApplicable} not applicable in ${(report.durationMs / 1000).toFixed(1)}s.`,
     s.mustFailed ? paint('31', `${s.mustFailed} MUST check(s) failed.`) : paint('32', `Every MUST check passed${s.shouldFailed ? ` (${s.shouldFailed} SHOULD check(s) failed)` : ''}.`),
   );
   return `${out.join('\n')}\n`;

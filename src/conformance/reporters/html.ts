@@ -13,7 +13,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;colo
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 .meta{color:#57606a;margin-bottom:12px}.meta code{background:#f6f8fa;padding:1px 4px;border-radius:3px}
 .counts span{display:inline-block;margin-right:14px;font-weight:600}
-.pass{color:#1a7f37}.fail{color:#cf222e}.error{color:#8250df}.skip{color:#6e7781}
+.pass{color:#1a7f37}.fail{color:#cf222e}.error{color:#8250df}.skip{color:#6e7781}.not-applicable{color:#6e7781}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #d0d7de;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}td.st{font-weight:700;white-space:nowrap}td.id{font-family:ui-monospace,monospace;white-space:nowrap}
 tr.fail td,tr.error td{background:#fff5f5}
@@ -39,7 +39,7 @@ function exchangeBlock(e: ExchangeRecordLike): string {
 
 function resultRow(r: CheckResult, exchanges: Map<number, ExchangeRecordLike>): string {
   const detail =
-    r.status === 'pass' ? htmlEscape(r.observed ?? '') : r.status === 'skip' ? htmlEscape(r.reason ?? '') : r.status === 'error' ? htmlEscape(r.reason ?? '') : htmlEscape(`expected ${r.expected}`);
+    r.status === 'pass' ? htmlEscape(r.observed ?? '') : r.status === 'skip' || r.status === 'not-applicable' ? htmlEscape(r.reason ?? '') : r.status === 'error' ? htmlEscape(r.reason ?? '') : htmlEscape(`expected ${r.expected}`);
   const extra: string[] = [];
   if (r.status === 'fail' || r.status === 'error') {
     const dl = [`<dt>rule</dt><dd>${htmlEscape(r.rule)}</dd>`];
@@ -78,7 +78,7 @@ export function renderHtml(report: ConformanceReport, redactor: Redactor): strin
 <div class="meta">Gateway <code>${htmlEscape(r.target.baseUrl)}</code> · profile <code>${htmlEscape(r.target.profile)}</code> · models ${htmlEscape(models)} · ${htmlEscape(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s · ${r.imagesMade} image(s) made (planned ${r.plan.images}, ≈ $${r.plan.usd.toFixed(3)}${r.plan.unknownPriceImages ? ` + ${r.plan.unknownPriceImages} at unknown price` : ''}, cap ${r.plan.maxImages}) · ${htmlEscape(`${r.tool.name} ${r.tool.version}`)}</div>
 ${r.unreachable ? `<p class="fail">${htmlEscape(r.unreachable)}</p>` : ''}
 ${r.notes.map((n) => `<p class="meta">note: ${htmlEscape(n)}</p>`).join('\n')}
-<div class="counts"><span class="pass">${s.pass} passed</span><span class="fail">${s.fail} failed</span><span class="error">${s.error} errors</span><span class="skip">${s.skip} skipped</span><span>${s.mustFailed ? `<span class="fail">${s.mustFailed} MUST failed</span>` : '<span class="pass">every MUST check passed</span>'}</span></div>
+<div class="counts"><span class="pass">${s.pass} passed</span><span class="fail">${s.fail} failed</span><span class="error">${s.error} errors</span><span class="skip">${s.skip} skipped</span><span class="not-applicable">${s.notApplicable} not applicable</span><span>${s.mustFailed ? `<span class="fail">${s.mustFailed} MUST failed</span>` : '<span class="pass">every MUST check passed</span>'}</span></div>
 ${failures.length ? `<h2>Failures</h2><table><tr><th>status</th><th>check</th><th>severity</th><th>details</th></tr>${failures.map((x) => resultRow(x, exchanges)).join('\n')}</table>` : ''}
 <h2>All checks</h2>
 <table><tr><th>status</th><th>check</th><th>severity</th><th>details</th></tr>

@@ -33,6 +33,8 @@ function testcase(r: CheckResult): string {
       return `${open}>\n      <system-out>${xmlEscape(r.observed ?? '')}</system-out>\n    </testcase>`;
     case 'skip':
       return `${open}>\n      <skipped message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
+    case 'not-applicable':
+      return `${open}>\n      <skipped message="${xmlEscape(`not applicable: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
     case 'fail':
       return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(`[${r.severity}] expected ${r.expected}; observed ${r.observed}`.slice(0, 1000))}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
     case 'error':
@@ -47,7 +49,7 @@ export function renderJunit(report: ConformanceReport, redactor: Redactor): stri
     const rs = report.results.filter((r) => r.area === area);
     const time = rs.reduce((s, r) => s + r.durationMs, 0);
     return [
-      `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skip')}" time="${seconds(time)}">`,
+      `  <testsuite name="${xmlEscape(area)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skip') + count(rs, 'not-applicable')}" time="${seconds(time)}">`,
       ...rs.map(testcase),
       '  </testsuite>',
     ].join('\n');
@@ -60,7 +62,7 @@ export function renderJunit(report: ConformanceReport, redactor: Redactor): stri
   const s = report.summary;
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(`imagegen-contract conformance (${report.target.profile}, ${report.target.baseUrl})`)}" tests="${s.total + (report.unreachable ? 1 : 0)}" failures="${s.fail}" errors="${s.error + (report.unreachable ? 1 : 0)}" skipped="${s.skip}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="${xmlEscape(`imagegen-contract conformance (${report.target.profile}, ${report.target.baseUrl})`)}" tests="${s.total + (report.unreachable ? 1 : 0)}" failures="${s.fail}" errors="${s.error + (report.unreachable ? 1 : 0)}" skipped="${s.skip + s.notApplicable}" time="${seconds(report.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',
