@@ -7,7 +7,7 @@
 //
 // Its own choices: the perf request_id doubles as x-request-id (`req-` + 20 hex), prices from ref
 // 003's table (dall-e-3 standard $0.04, hd $0.08), quality/style on other models rejected, Flux images
-// as WebP (no output_format to honour), others as quantised palette PNGs by sharp, URLs on its own
+// as WebP (no output_format to honour), others as adaptively filtered PNGs by sharp, URLs on its own
 // origin under /cdn with a signed expiry, x-ratelimit-*-images headers on every answer, dall-e-2's
 // prompt limit of 1000 enforced as its upstream does.
 import { randomBytes } from 'node:crypto';
@@ -105,7 +105,7 @@ export async function startPerfBlockGateway(options: PerfBlockOptions) {
       for (let y = 0, o = 0; y < g.height; y++) for (let x = 0; x < g.width; x++, o += 3) [raw[o], raw[o + 1], raw[o + 2]] = pixel(x, y);
       const img = sharp(raw, { raw: { width: g.width, height: g.height, channels: 3 } });
       if (g.model.id.startsWith('flux-')) return { bytes: await img.webp({ quality: 90 }).toBuffer(), mime: 'image/webp', ext: 'webp' };
-      return { bytes: await img.png({ palette: true, colours: 128 }).toBuffer(), mime: 'image/png', ext: 'png' };
+      return { bytes: await img.png({ compressionLevel: 4, adaptiveFiltering: true }).toBuffer(), mime: 'image/png', ext: 'png' };
     },
     publish: (image) => files.put(origin, image),
     admit(_req, res, requestId, images) {
