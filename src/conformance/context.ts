@@ -10,7 +10,7 @@ import { HttpClient, type Exchange, type HttpRequest } from './http.js';
 import { ImageGallery, inspectItems, type InspectedItem } from './inspect-images.js';
 import type { ProgressListener } from './progress-listener.js';
 import type { Redactor } from './redact.js';
-import type { GenerationKind, Target } from './types.js';
+import type { GenerationKind, Target, TriggerKind } from './types.js';
 
 export interface Generation {
   kind: GenerationKind;
@@ -29,6 +29,8 @@ export interface RunContextInit {
   budget: Budget;
   gallery: ImageGallery;
   progress?: ProgressListener;
+  triggers?: Partial<Record<TriggerKind, string>>;
+  waitUrlExpiry?: boolean;
 }
 
 export class RunContext {
@@ -48,6 +50,10 @@ export class RunContext {
   readonly keyProvided: boolean;
   /** For the official SDK checks only; everything else sends it through `http`. */
   readonly apiKey: string | undefined;
+  /** How the owner makes the gateway produce errors only it can trigger (`--trigger`). */
+  readonly triggers: Partial<Record<TriggerKind, string>>;
+  /** `--wait-url-expiry`: the URL-lifetime check may wait for URLs to expire. */
+  readonly waitUrlExpiry: boolean;
   /** Abort signal of the running check (per-check timeout). */
   signal: AbortSignal | undefined;
 
@@ -68,6 +74,8 @@ export class RunContext {
     if (init.progress) this.progress = init.progress;
     this.keyProvided = Boolean(init.apiKey);
     this.apiKey = init.apiKey;
+    this.triggers = init.triggers ?? {};
+    this.waitUrlExpiry = init.waitUrlExpiry === true;
   }
 
   /** The target run-scope checks use: the first model under test. */

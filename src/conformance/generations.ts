@@ -15,7 +15,7 @@ import {
   type RangeParam,
 } from '../contract/catalogue.js';
 import { deref, requestParamEnum, spec } from '../contract/spec.js';
-import { servesOperation } from '../contract/profiles.js';
+import { metadataMode, servesOperation } from '../contract/profiles.js';
 import { renderPng } from '../images/index.js';
 import type { MultipartPart, RequestBody } from './http.js';
 import type { GenerationKind, Target } from './types.js';
@@ -97,6 +97,15 @@ export function lowestQuality(m: Model | undefined): string | undefined {
   return enumParam(m, 'quality')?.values.find((v) => v !== 'auto');
 }
 
+/**
+ * The quality cheap requests send: the lowest one where it is not already the default (sending
+ * `standard` to dall-e-2 is needless; a gateway documenting quality for dall-e-3 only may refuse it).
+ */
+export function cheapQuality(m: Model | undefined): string | undefined {
+  const q = lowestQuality(m);
+  return q !== undefined && q !== enumParam(m, 'quality')?.default ? q : undefined;
+}
+
 export function urlCapable(m: Model | undefined): boolean {
   return Boolean(m?.output.url && enumParam(m, 'response_format')?.values.includes('url'));
 }
@@ -174,7 +183,7 @@ function baseFields(t: Target): Record<string, unknown> {
   const m = t.model;
   const fields: Record<string, unknown> = { model: t.name, prompt: PROMPT, n: 1 };
   if (m) fields.size = smallestSize(m);
-  const q = lowestQuality(m);
+  const q = cheapQuality(m);
   if (q) fields.quality = q;
   return fields;
 }
@@ -219,7 +228,7 @@ function multipartRequest(
   const fields: Record<string, string> = { model: t.name, n: '1', ...extra };
   if (operation === 'createImageEdit') fields.prompt = EDIT_PROMPT;
   if (m) fields.size = smallestSize(m);
-  const q = operation === 'createImageEdit' ? lowestQuality(m) : undefined;
+  const q = operation === 'createImageEdit' ? cheapQuality(m) : undefined;
   if (q) fields.quality = q;
   const parts: MultipartPart[] = [...files, ...Object.entries(fields).map(([name, value]) => ({ name, value }))];
   return {
@@ -334,15 +343,15 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   values: {
     kind: 'values',
     cost: '1',
-    doc: 'non-default catalogue values (style, moderation) and the parameters the catalogue says to ignore',
+    doc: 'documented non-default values for the model (style, moderation), user and metadata where the profile takes them',
     applies(ctx, t) {
       const ok = and(operationApplies(ctx, t, 'createImage'), needsModel(t));
       if (ok !== true) return ok;
-      return Object.keys(valuesFields(t.model!)).length ? true : `catalogue: ${t.model!.id} has no optional values to vary`;
+      return Object.keys(valuesFields(ctx, t.model!)).length ? true : `neither the catalogue nor profile ${ctx.profile.name} documents optional values for ${t.model!.id}`;
     },
     images: () => 1,
     build: (ctx, t) => {
-      const fields = { ...baseFields(t), ...valuesFields(t.model!) };
+      const fields = { ...baseFields(t), ...valuesFields(ctx, t.model!) };
       if (urlCapable(t.model)) fields.response_format = 'url';
       return jsonRequest(ctx, 'createImage', fields, t);
     },
@@ -477,18 +486,30 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   'model-omitted': {
     kind: 'model-omitted',
     cost: '1 (0 where the model is required)',
-    doc: 'no model: 1 image where the profile has a default model, 0 where the model is required',
+    doc: "no model, in a size only the profile's default model allows where there is one: 1 image where the profile has a default model, 0 where the model is required",
     applies: (ctx) => (servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`),
-    images: (ctx) => (ctx.profile.modelRequired ? 0 : 1),
+    images: (ctx) => (ctx.profile.modelRequired === true ? 0 : 1),
     build(ctx) {
       const def = ctx.defaultModel('createImage');
       const t: Target = def ? { name: def.id, model: def } : { name: '' };
       const fields = baseFields(t);
       delete fields.model;
+      if (def) fields.size = distinguishingSize(def, ctx.profileModels());
       return jsonRequest(ctx, 'createImage', fields, t);
     },
   },
 };
+
+/**
+ * The concrete size of `def` that the fewest other models allow (smallest first among equals): a
+ * request without model in that size shows which model served it.
+ */
+export function distinguishingSize(def: Model, models: Model[]): string {
+  const others = models.filter((m) => m.id !== def.id && supportsOperation(m, 'createImage'));
+  const sizes = def.size.values.filter((s) => parseSize(s));
+  const allowedBy = (s: string) => others.filter((o) => !sizeProblem(o, s)).length;
+  return [...sizes].sort((a, b) => allowedBy(a) - allowedBy(b) || area(a) - area(b))[0] ?? smallestSize(def);
+}
 
 function transparentFormat(m: Model): EncodedFormat | undefined {
   const bg = enumParam(m, 'background');
@@ -503,20 +524,31 @@ export function generationFields(): string[] {
   return Object.keys(deref<{ properties?: Record<string, unknown> }>(spec().components.schemas.CreateImageRequest).properties ?? {});
 }
 
-/** Fields of the `values` generation: non-default catalogue values and ignored parameters. */
-export function valuesFields(m: Model): Record<string, unknown> {
+/** A fixed metadata object the suite sends where a profile takes metadata (and looks for in echoes). */
+export const METADATA = { suite: 'imagegen-contract', case: 'metadata-pass-through' } as const;
+export const USER = 'imagegen-contract-user-1';
+
+/**
+ * Fields of the `values` generation: values the references document for this model other than the
+ * defaults (catalogue style/moderation values; the profile's gateway-wide vocabulary such as ref
+ * 001's moderation auto|low), `user` where the profile takes it, `metadata` where it is accepted.
+ * Never a parameter the catalogue marks `unsupported: ignore` - that is what the mock does with it,
+ * not something a gateway must accept (issue 7).
+ */
+export function valuesFields(ctx: RunContext, m: Model): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
+  const vocabulary = ctx.profile.params;
   for (const name of ['style', 'moderation'] as const) {
     const p = enumParam(m, name);
-    const other = p?.values.find((v) => v !== p.default && v !== 'auto');
+    const gateway = vocabulary[name];
+    // The model's own values, limited to the gateway's vocabulary where it has one; for a parameter the
+    // model does not take, the gateway-wide vocabulary only where the reference gives it for every model.
+    const values = p ? p.values.filter((v) => !gateway || gateway.includes(v)) : name === 'moderation' ? (gateway ?? []) : [];
+    const def = p?.default ?? values[0];
+    const other = values.find((v) => v !== def && v !== 'auto');
     if (other) fields[name] = other;
   }
-  const fields_ = generationFields();
-  for (const [name, p] of Object.entries(m.params) as Array<[ParamName, unknown]>) {
-    // stream/partial_images change the protocol of the answer (they have their own checks);
-    // edit-only parameters (input_fidelity) are not part of a generation request.
-    if (name === 'stream' || name === 'partial_images' || !fields_.includes(name)) continue;
-    if (p && typeof p === 'object' && 'unsupported' in p && (p as { unsupported: string }).unsupported === 'ignore') fields[name] = sampleValue(name);
-  }
+  if (vocabulary.user) fields.user = USER;
+  if (metadataMode(ctx.profile) !== 'none') fields.metadata = { ...METADATA };
   return fields;
 }

@@ -3,7 +3,8 @@
 // it throws only for bad options (unknown profile or check ids).
 import { readFileSync } from 'node:fs';
 import { findModel } from '../contract/catalogue.js';
-import { loadProfile, profileModel, profileModels, type Profile } from '../contract/profiles.js';
+import { hasProgress, loadProfile, normaliseProfile, profileModel, profileModels, wireName, type Profile } from '../contract/profiles.js';
+import { useCatalogueFile } from '../contract/user-catalogue.js';
 import { packageRoot } from '../contract/files.js';
 import { Budget } from './budget.js';
 import { RunContext } from './context.js';
@@ -13,7 +14,7 @@ import { ProgressListener } from './progress-listener.js';
 import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
 import { planEntries, runEntries } from './runner.js';
-import type { CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
+import type { CheckDef, CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
 
 export * from './types.js';
 export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
@@ -32,7 +33,12 @@ function toolVersion(): string {
   }
 }
 
-/** The models a run tests: the given ones, else the profile's default model (or its first model). */
+/** Under --strict (or a strict profile) the fidelity tier is MUST: exact OpenAI parity. */
+export function applyStrictness(checks: CheckDef[], strict: boolean): CheckDef[] {
+  return strict ? checks.map((c) => (c.tier === 'fidelity' ? { ...c, severity: 'MUST' as const } : c)) : checks;
+}
+
+/** The models a run tests: the given ones, else the profile's default model (or its first model), named as the gateway names them. */
 export function resolveTargets(profile: Profile, models: string[] | undefined): Target[] {
   const names = [...new Set(models?.length ? models : defaultModelNames(profile))];
   return names.map((name) => {
@@ -43,11 +49,13 @@ export function resolveTargets(profile: Profile, models: string[] | undefined): 
 
 function defaultModelNames(profile: Profile): string[] {
   const preferred = profile.defaultModel.createImage ?? profile.defaultModel.generateNativeImage;
+  const known = preferred ? findModel(preferred) : undefined;
+  if (known) return [wireName(profile, known)];
   if (preferred) return [preferred];
   const served = profileModels(profile).filter((m) => profile.operations.some((op) => m.operations.includes(op as never)));
   const first = served[0] ?? profileModels(profile)[0];
   if (!first) throw new ConformanceOptionsError(`profile ${profile.name} names no model; pass --model`);
-  return [first.id];
+  return [wireName(profile, first)];
 }
 
 export function summarise(results: CheckResult[]): Summary {
@@ -81,9 +89,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     throw new ConformanceOptionsError(`base URL '${options.baseUrl}' is not a URL`);
   }
   if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw new ConformanceOptionsError(`base URL must be http(s): ${options.baseUrl}`);
-  const profile = typeof options.profile === 'object' ? options.profile : loadProfile(options.profile ?? 'openai');
-  const { checks, unknown } = selectChecks(options.only, options.skip, options.checks);
-  if (unknown.length) throw new ConformanceOptionsError(`unknown check id or area: ${unknown.join(', ')}`);
+  if (options.catalogue) useCatalogueFile(options.catalogue);
+  const profile = typeof options.profile === 'object' ? normaliseProfile(options.profile) : loadProfile(options.profile ?? 'openai');
+  const selected = selectChecks(options.only, options.skip, options.checks);
+  if (selected.unknown.length) throw new ConformanceOptionsError(`unknown check id or area: ${selected.unknown.join(', ')}`);
+  const checks = applyStrictness(selected.checks, options.strict === true || profile.strict === true);
   const targets = resolveTargets(profile, options.models);
   const redactor = new Redactor([options.apiKey]);
   redactor.addSecretHeaders(options.headers ?? {});
@@ -98,7 +108,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     redactor,
     userAgent: `imagegen-contract-conformance/${toolVersion()}`,
   });
-  const progress = profile.progressEvents ? new ProgressListener(baseUrl.origin, options.apiKey, Math.min(timeoutMs, 10_000)) : undefined;
+  const progress = hasProgress(profile) ? new ProgressListener(baseUrl.origin, options.apiKey, Math.min(timeoutMs, 10_000)) : undefined;
   const ctx = new RunContext({
     baseUrl: baseUrl.toString(),
     profile,
@@ -109,6 +119,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES),
     gallery: new ImageGallery(),
     ...(progress ? { progress } : {}),
+    ...(options.triggers ? { triggers: options.triggers } : {}),
+    ...(options.waitUrlExpiry ? { waitUrlExpiry: true } : {}),
   });
   const notes = targets.flatMap((t) => {
     if (!t.model) return [`'${t.name}' is not in the model catalogue: only the generic checks run for it`];

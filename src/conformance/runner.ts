@@ -121,6 +121,7 @@ function base(entry: Entry): Omit<CheckResult, 'status' | 'exchanges' | 'duratio
     key: entry.key,
     title: entry.check.title,
     severity: entry.check.severity,
+    tier: entry.check.tier ?? 'contract',
     rule: entry.check.rule,
     area: areaOf(entry.check.id),
     ...(entry.check.scope === 'model' ? { model: entry.target.name } : {}),

@@ -10,6 +10,9 @@ export type Status = 'pass' | 'fail' | 'skip' | 'error' | 'not-applicable';
 /** Expectation tier: `contract` binds every compatible gateway; `fidelity` is exact OpenAI parity (SHOULD unless strict). */
 export type Tier = 'contract' | 'fidelity';
 /** Why a check that applies did not run (status `skip`). */
+/** Errors only the gateway owner can trigger (`--trigger kind=…`). */
+export type TriggerKind = 'content-policy' | 'budget' | 'quota';
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['content-policy', 'budget', 'quota'];
 export type SkipKind = 'budget' | 'rate-limit' | 'deadline' | 'interrupted' | 'other';
 
 /** A model the run tests: the name as given, and its catalogue entry when the catalogue knows it. */
@@ -50,6 +53,8 @@ export interface CheckDef {
   id: string;
   title: string;
   severity: Severity;
+  /** `contract` (every compatible gateway; the default) or `fidelity` (exact OpenAI parity: SHOULD, MUST under --strict). */
+  tier?: Tier;
   /** The spec or reference rule the check enforces. */
   rule: string;
   /** `run`: once per run (on the first target model where a model is needed); `model`: once per target model. */
@@ -177,6 +182,17 @@ export interface ConformanceOptions {
   /** Check ids (or area prefixes like `negative`) to run / to leave out. */
   only?: string[];
   skip?: string[];
+  /** Fidelity checks become MUST (exact OpenAI parity); also set by the profile's `strict`. */
+  strict?: boolean;
+  /** A user catalogue file (models.yaml format) adding or overriding models for this process. */
+  catalogue?: string;
+  /**
+   * How to make the gateway produce errors only its owner can trigger: per kind (`content-policy`,
+   * `budget`, `quota`), a prompt text or a `Header: value` to send (opt-in checks skip without it).
+   */
+  triggers?: Partial<Record<TriggerKind, string>>;
+  /** Wait for image URLs to expire (at most the profile's urlTtlSeconds + 60 s) and check they do. */
+  waitUrlExpiry?: boolean;
   /** Called as the run proceeds (console reporter). */
   onEvent?: (event: RunEvent) => void;
 }

@@ -179,7 +179,7 @@ export const headerChecks: CheckDef[] = [
       const problems: string[] = [];
       for (const ex of limited) {
         const schema = declaredErrorSchema(ctx, ex);
-        const found = schema === 'NativeErrorResponse' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator);
+        const found = schema === 'NativeErrorResponse' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator, ctx.profile.errorEnvelope);
         if (found.length) problems.push(`#${ex.seq} ${ex.method} ${new URL(ex.url).pathname} 429 (${schema}): ${found.join('; ')}`);
       }
       if (problems.length) return fail('every 429: application/json with the declared error envelope', problems.slice(0, 4).join(' | '), limited);

@@ -51,7 +51,7 @@ export const nativeChecks: CheckDef[] = [
     appliesTo: nativeApplies,
     async run(ctx) {
       const ex = await nativeRequest(ctx, ctx.primary, { model: ctx.primary.name }, 'native request without prompt');
-      return judgeClientError(ex, ctx.validator, { statuses: [400], envelope: 'native', nativeCode: 'VALIDATION_ERROR', what: 'prompt missing' });
+      return judgeClientError(ex, ctx, { statuses: [400], envelope: 'native', nativeCode: 'VALIDATION_ERROR', what: 'prompt missing' });
     },
   },
   {
@@ -64,7 +64,7 @@ export const nativeChecks: CheckDef[] = [
     appliesTo: nativeApplies,
     async run(ctx) {
       const ex = await nativeRequest(ctx, ctx.primary, { prompt: PROMPT }, 'native request without model');
-      return judgeClientError(ex, ctx.validator, { statuses: [400], envelope: 'native', nativeCode: 'VALIDATION_ERROR', what: 'model missing' });
+      return judgeClientError(ex, ctx, { statuses: [400], envelope: 'native', nativeCode: 'VALIDATION_ERROR', what: 'model missing' });
     },
   },
   {
@@ -77,7 +77,7 @@ export const nativeChecks: CheckDef[] = [
     appliesTo: nativeApplies,
     async run(ctx) {
       const ex = await nativeRequest(ctx, ctx.primary, { model: ctx.primary.name, prompt: PROMPT, n: 1 }, 'native request without a key', 'none');
-      return judgeClientError(ex, ctx.validator, { statuses: [401], envelope: 'native', nativeCode: 'UNAUTHENTICATED', what: 'no Authorization header' });
+      return judgeClientError(ex, ctx, { statuses: [401], envelope: 'native', nativeCode: 'UNAUTHENTICATED', what: 'no Authorization header' });
     },
   },
 ];

@@ -63,5 +63,5 @@ export async function judgeNonSquareRejected(ctx: RunContext, operation: UploadO
       ],
     },
   });
-  return notImplementedNote(judgeClientError(ex, ctx.validator, { statuses: [400], kind: 'invalid_image', what: 'a 256x128 image' }), ex, operation);
+  return notImplementedNote(judgeClientError(ex, ctx, { statuses: [400], kind: 'invalid_image', what: 'a 256x128 image' }), ex, operation);
 }
