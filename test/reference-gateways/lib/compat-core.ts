@@ -152,7 +152,7 @@ export class CompatGateway {
 
     const name = text('model') ?? c.defaultModel;
     if (name === undefined) throw bad("'model' is required.", 'model', 'missing_required_parameter');
-    const model = findModel(c, d === 'default-model-wrong' && !given('model') ? 'dall-e-2' : name);
+    const model = findModel(c, d === 'default-model-wrong' && !given('model') ? c.models.find((m) => m.id !== c.defaultModel)!.id : name);
     if (!model || (d === 'slug-rejected' && name.includes('/'))) throw new CompatError({ status: 404, message: `Model '${name}' is not available on this gateway.`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
     if (d !== 'prompt-limit-bytes' ? chars(prompt) > model.promptMax : Buffer.byteLength(prompt) > model.promptMax)
       throw bad(`'prompt' is too long for ${model.id}: at most ${model.promptMax} characters.`, 'prompt', 'prompt_too_long');

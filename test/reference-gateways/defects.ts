@@ -1,0 +1,88 @@
+// Realistic single defects on the reference gateways (not the interposer of test/broken-gateways):
+// each switches on one fault in one gateway's own code, names the reference or fact it breaks and
+// the MUST checks that must catch it. The runs are reduced to the checks named (and what they read).
+import type { StartOptions } from './gateways.js';
+
+export interface ReferenceDefect {
+  /** Kebab id, unique. */
+  id: string;
+  gateway: string;
+  defect: string;
+  /** Gateway options besides the defect (applied to the clean control run too). */
+  setup?: Omit<StartOptions, 'apiKey' | 'defect'>;
+  models: string[];
+  /** MUST checks that fail on the defect and pass on the clean gateway. */
+  caughtBy: string[];
+  /** Checks to run (default: caughtBy). */
+  only?: string[];
+  /** Run options (e.g. no waiting on 429s). */
+  maxRetryWaitMs?: number;
+  source: string;
+}
+
+export const REFERENCE_DEFECTS: ReferenceDefect[] = [
+  // OpenAI's own API (facts sheet)
+  { id: 'openai-n-clamped', gateway: 'openai', defect: 'n-clamped', models: ['dall-e-2'], caughtBy: ['negative.n-eleven', 'model-rules.n-over-max'], source: 'facts §6.8 (n: 11 is a 400), §4.1 (Portkey clamps n to 10)' },
+  { id: 'openai-missing-prompt-500', gateway: 'openai', defect: 'missing-prompt-500', models: ['dall-e-2'], caughtBy: ['negative.missing-prompt'], source: 'facts §6.8, §5.7 (LiteLLM PR #40126: missing prompt gave 500)' },
+  { id: 'openai-wrong-key-accepted', gateway: 'openai', defect: 'wrong-key-accepted', models: ['dall-e-2'], caughtBy: ['auth.wrong-key', 'sdk.authentication-error'], source: 'facts §2.1 (401 invalid_api_key), §6.8' },
+  { id: 'openai-created-ms', gateway: 'openai', defect: 'created-ms', models: ['dall-e-2'], caughtBy: ['success.created-unix-seconds'], source: 'facts §1.4 (created: unixtime in seconds)' },
+  { id: 'openai-error-200', gateway: 'openai', defect: 'error-200', models: ['dall-e-3'], caughtBy: ['success.no-error-key', 'success.schema'], source: 'facts §4.5, §4.3 (one-api Ali adaptor: HTTP 200 with an error body)' },
+  { id: 'openai-gpt-url', gateway: 'openai', defect: 'gpt-url', models: ['gpt-image-1'], caughtBy: ['images.b64-only-models'], source: 'facts §1.4 (url not supported for GPT image models), §6.4' },
+  { id: 'openai-webp-ignored', gateway: 'openai', defect: 'webp-ignored', models: ['gpt-image-1'], caughtBy: ['images.output-format-honoured'], source: 'facts §6.11, §4.1 (Portkey main drops output_format)' },
+  { id: 'openai-multi-image-first-only', gateway: 'openai', defect: 'multi-image-first-only', models: ['gpt-image-1'], caughtBy: ['edits.every-image-used'], source: 'facts §5.4 (BerriAI/litellm#14488: only the first image used)' },
+  { id: 'openai-stream-as-json', gateway: 'openai', defect: 'stream-as-json', models: ['gpt-image-1'], caughtBy: ['streaming.not-plain-json', 'streaming.content-type'], source: 'facts §6.12, §3.2 (stream ignored: the SDK iterator yields nothing)' },
+  { id: 'openai-usage-chat-style', gateway: 'openai', defect: 'usage-chat-style', models: ['gpt-image-1'], caughtBy: ['success.usage-shape'], source: 'facts §5.8 (LocalAI#7354 chat-style usage), §1.4 ImageGenUsage' },
+  { id: 'openai-jpeg-when-png', gateway: 'openai', defect: 'jpeg-when-png', models: ['gpt-image-1'], caughtBy: ['images.format-matches', 'model-rules.default-output-format'], source: 'facts §1.2 (output_format default png), §6.3' },
+  { id: 'openai-url-404', gateway: 'openai', defect: 'url-404', models: ['dall-e-2'], caughtBy: ['images.url-download'], source: 'facts §6.4 (a url is fetchable during the test)' },
+  { id: 'openai-request-id-missing', gateway: 'openai', defect: 'request-id-missing', models: ['dall-e-2'], caughtBy: ['headers.request-id-success', 'headers.request-id-error'], source: 'facts §2.2, §6.13 (x-request-id on success and error)' },
+  { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
+
+  // ref 000 (ScaiGrid)
+  { id: 'scaigrid-native-validation-500', gateway: 'scaigrid', defect: 'native-validation-500', models: ['openai/dall-e-3'], caughtBy: ['native.validation-error', 'native.model-required'], source: 'ref 000 error table (VALIDATION_ERROR: missing prompt or invalid size)' },
+  { id: 'scaigrid-native-openai-envelope', gateway: 'scaigrid', defect: 'native-openai-envelope', models: ['openai/dall-e-3'], caughtBy: ['native.validation-error', 'native.unauthenticated'], source: 'ref 000 (native errors carry its own codes, not an OpenAI body)' },
+  { id: 'scaigrid-native-unwrapped', gateway: 'scaigrid', defect: 'native-unwrapped', models: ['openai/dall-e-3'], caughtBy: ['native.success-envelope'], source: 'ref 000 response shape {"status": "ok", "data": {...}}' },
+  { id: 'scaigrid-media-unsigned', gateway: 'scaigrid', defect: 'media-unsigned', models: ['openai/dall-e-3'], caughtBy: ['media.forged-token'], only: ['media.token-download', 'media.forged-token'], source: 'ref 000 (media proxy: short-lived token; a forged one must not be served)' },
+  { id: 'scaigrid-wrong-key-403', gateway: 'scaigrid', defect: 'wrong-key-403', models: ['openai/dall-e-3'], caughtBy: ['auth.wrong-key'], source: 'facts §6.8 (a wrong key is 401, not 403: SDKs raise PermissionDeniedError)' },
+  { id: 'scaigrid-n-ignored', gateway: 'scaigrid', defect: 'n-ignored', models: ['openai/dall-e-2'], caughtBy: ['model-rules.n-max'], source: 'ref 000 (n: number of images, typically 1-10); facts §5.14 (new-api ignored n)' },
+
+  // ref 001 (provider slugs, three-key errors)
+  { id: 'slugs-envelope-missing-code', gateway: 'provider-slugs', defect: 'envelope-missing-code', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'auth.wrong-key'], source: 'ref 001 error body {"error": {"message", "type", "code"}}' },
+  { id: 'slugs-slug-rejected', gateway: 'provider-slugs', defect: 'slug-rejected', models: ['openai/dall-e-3'], caughtBy: ['success.status-200'], source: 'ref 001 (model: "Provider/model: openai/dall-e-3")' },
+  { id: 'slugs-url-404', gateway: 'provider-slugs', defect: 'url-404', models: ['dall-e-2'], caughtBy: ['images.url-download'], source: 'ref 001 (url: "URL to download the image")' },
+  { id: 'slugs-n-ignored', gateway: 'provider-slugs', defect: 'n-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.n-max'], source: 'ref 001 (Multiple Images (DALL-E 2): n 4 gives 4 items)' },
+  { id: 'slugs-error-as-200', gateway: 'provider-slugs', defect: 'error-as-200', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero', 'model-rules.size-foreign-rejected'], source: 'ref 001 (invalid_size is an error), facts §4.5 (200 with an error body)' },
+
+  // ref 002 (Socket.IO progress)
+  { id: 'progress-wrong-request-id', gateway: 'socket-progress', defect: 'progress-wrong-request-id', models: ['stable-diffusion-xl'], caughtBy: ['progress.request-id-matches'], source: 'ref 002 (progress for the generation), AsyncAPI request_id = x-request-id' },
+  { id: 'progress-no-completed', gateway: 'socket-progress', defect: 'progress-no-completed', models: ['stable-diffusion-xl'], caughtBy: ['progress.order'], source: 'ref 002 (percentage updates during the job), AsyncAPI order (one completed event ends it)' },
+  { id: 'progress-missing-multi', gateway: 'socket-progress', defect: 'progress-missing-multi', models: ['stable-diffusion-xl'], caughtBy: ['progress.n-many'], source: 'ref 002 (progress updates during long-running generation jobs, whatever n)' },
+  { id: 'progress-wrong-image-size', gateway: 'socket-progress', defect: 'wrong-image-size', models: ['dall-e-3'], caughtBy: ['images.dimensions'], source: 'ref 002 (size: image dimensions WIDTHxHEIGHT)' },
+  { id: 'progress-revised-prompt-empty', gateway: 'socket-progress', defect: 'revised-prompt-empty', models: ['dall-e-3'], caughtBy: ['success.revised-prompt'], source: 'ref 002 (data[].revised_prompt: the prompt as revised), facts §4.5 (empty-string revised_prompt)' },
+  { id: 'progress-wrong-key-accepted', gateway: 'socket-progress', defect: 'wrong-key-accepted', models: ['dall-e-3'], caughtBy: ['auth.wrong-key'], source: 'ref 002 (Authorization: Bearer aigw_sk_... API key)' },
+
+  // ref 003 (perf block, tiers)
+  { id: 'perf-cost-negative', gateway: 'perf-block', defect: 'perf-cost-negative', models: ['dall-e-3'], caughtBy: ['success.schema'], source: 'ref 003 (perf.cost_usd: cost of this generation)' },
+  { id: 'perf-retry-after-missing', gateway: 'perf-block', defect: 'retry-after-missing', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.retry-after'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 rate limit, Free tier 5 images/minute), facts §2.2 (Retry-After)' },
+  { id: 'perf-default-model-wrong', gateway: 'perf-block', defect: 'default-model-wrong', models: ['dall-e-3'], caughtBy: ['model-rules.model-omitted'], source: 'ref 003 (model default dall-e-3)' },
+  { id: 'perf-size-ignored', gateway: 'perf-block', defect: 'size-ignored', models: ['flux-pro'], caughtBy: ['model-rules.custom-size-accepted'], source: 'ref 003 (flux-pro: 1024x1024, custom sizes)' },
+  { id: 'perf-validation-500', gateway: 'perf-block', defect: 'validation-500', models: ['dall-e-3'], caughtBy: ['negative.n-zero', 'model-rules.n-over-max'], source: 'ref 003 (400 Bad Request), facts §3.4 (SDKs retry 5xx)' },
+
+  // ref 004 (dall-e only, default dall-e-2)
+  { id: 'dalle-default-model-wrong', gateway: 'dalle-only', defect: 'default-model-wrong', models: ['dall-e-2'], caughtBy: ['model-rules.model-omitted'], source: 'ref 004 (model: default dall-e-2)' },
+  { id: 'dalle-prompt-limit-bytes', gateway: 'dalle-only', defect: 'prompt-limit-bytes', models: ['dall-e-2'], caughtBy: ['model-rules.prompt-max-accepted'], source: 'ref 004 (max 1000 chars for dall-e-2), facts §6.10 (one-api counts bytes)' },
+  { id: 'dalle-size-ignored', gateway: 'dalle-only', defect: 'size-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.size-allowed', 'images.dimensions'], source: 'ref 004 (size 256x256 | 512x512 | 1024x1024)' },
+  { id: 'dalle-created-ms', gateway: 'dalle-only', defect: 'created-ms', models: ['dall-e-2'], caughtBy: ['success.created-unix-seconds'], source: 'ref 004 (created: the Unix timestamp)' },
+  { id: 'dalle-n-clamped', gateway: 'dalle-only', defect: 'n-clamped', models: ['dall-e-3'], caughtBy: ['model-rules.n-over-max'], source: 'ref 004 (n: 1 for dall-e-3)' },
+];
+
+/**
+ * Defects the suite cannot see yet: each is run, and the test asserts it still passes unnoticed, so
+ * closing the gap (a new check) makes the test fail and the entry moves to REFERENCE_DEFECTS.
+ */
+export const REFERENCE_GAPS: Array<ReferenceDefect & { missing: string }> = [
+  { id: 'perf-request-id-mismatch', gateway: 'perf-block', defect: 'perf-request-id-mismatch', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf.request_id: unique request identifier)', missing: 'a perf check: perf.request_id equals x-request-id' },
+  { id: 'perf-missing', gateway: 'perf-block', defect: 'perf-missing', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf block in responses)', missing: 'a perf check: the block is present where the profile says so' },
+  { id: 'perf-model-wrong', gateway: 'perf-block', defect: 'perf-model-wrong', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf.model_used)', missing: 'a perf check: model_used is the model that served' },
+  { id: 'dalle-url-never-expires', gateway: 'dalle-only', defect: 'url-never-expires', models: ['dall-e-2'], caughtBy: [], only: ['images'], source: 'ref 004 / facts §1.2 (URLs valid 60 minutes)', missing: 'URL lifetime checked against the profile TTL' },
+  { id: 'scaigrid-media-never-expires', gateway: 'scaigrid', defect: 'media-never-expires', models: ['openai/dall-e-3'], caughtBy: [], only: ['media'], source: 'ref 000 (URLs expire after 1 hour by default)', missing: 'URL lifetime checked against the profile TTL' },
+];
