@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS, runConformance, type CheckResult, type ConformanceReport } from '../../src/conformance/index.js';
 import { REFERENCE_DEFECTS, REFERENCE_GAPS, type ReferenceDefect } from './defects.js';
 import { REFERENCE_GATEWAYS, REFERENCE_KEY, referenceGateway, type StartOptions } from './gateways.js';
@@ -43,6 +43,11 @@ function cleanReport(name: string): Promise<ConformanceReport> {
   }
   return report;
 }
+
+// The clean runs start together: most of their time is waiting on image encoding and sockets.
+beforeAll(() => {
+  for (const g of REFERENCE_GATEWAYS) cleanReport(g.name).catch(() => undefined);
+});
 
 describe('the reference gateways are independent of the project', () => {
   it('no file of test/reference-gateways but this test imports from src/', () => {
