@@ -267,6 +267,30 @@ function operationApplies(ctx: RunContext, t: Target, operation: ImageOperation)
 
 const and = (...results: Array<true | string>): true | string => results.find((r) => r !== true) ?? true;
 
+function nativeApplies(ctx: RunContext, t: Target): true | string {
+  if (!ctx.profile.nativeEnvelope) return `profile ${ctx.profile.name} has no native envelope`;
+  return operationApplies(ctx, t, 'generateNativeImage');
+}
+
+/** The model's non-default quality (highest) and style, where it takes them. */
+export function nonDefaultQualityStyle(m: Model): Record<string, string> {
+  const out: Record<string, string> = {};
+  const q = enumParam(m, 'quality');
+  const hq = highestQuality(m);
+  if (q && hq && hq !== q.default) out.quality = hq;
+  const st = enumParam(m, 'style');
+  const other = st?.values.find((v) => v !== st.default);
+  if (other) out.style = other;
+  return out;
+}
+
+/** The other name of a target's model: its provider/model slug when named bare, its bare id when named by slug. */
+export function otherModelName(t: Target): string | undefined {
+  if (!t.model) return undefined;
+  if (t.name.includes('/')) return t.model.id;
+  return t.model.aliases.find((a) => a.includes('/') && a.endsWith(`/${t.model!.id}`));
+}
+
 export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   baseline: {
     kind: 'baseline',
@@ -455,15 +479,57 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   native: {
     kind: 'native',
     cost: '1',
-    doc: 'native envelope generation (ref 000), n=1, smallest size',
-    applies(ctx, t) {
-      if (!ctx.profile.nativeEnvelope) return `profile ${ctx.profile.name} has no native envelope`;
-      return operationApplies(ctx, t, 'generateNativeImage');
-    },
+    doc: 'native envelope generation (ref 000), n=1, smallest size; metadata where the profile takes it',
+    applies: nativeApplies,
     images: () => 1,
     build(ctx, t) {
       const fields = baseFields(t);
+      if (metadataMode(ctx.profile) !== 'none') fields.metadata = { ...METADATA };
       return jsonRequest(ctx, 'generateNativeImage', fields, t);
+    },
+  },
+  'native-b64': {
+    kind: 'native-b64',
+    cost: '1',
+    doc: 'native generation with response_format b64_json (ref 000: inline base64)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), enumParam(t.model, 'response_format')?.values.includes('b64_json') ? true : 'catalogue: no b64_json'),
+    images: () => 1,
+    build: (ctx, t) => jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), response_format: 'b64_json' }, t),
+  },
+  'native-n': {
+    kind: 'native-n',
+    cost: '2',
+    doc: 'native generation of n=2 images (models with n.max > 1; ref 000: n typically 1-10)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), (t.model?.n.max ?? 1) > 1 ? true : `catalogue: ${t.name} makes one image per request`),
+    images: () => 2,
+    build: (ctx, t) => jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), n: 2 }, t),
+  },
+  'native-values': {
+    kind: 'native-values',
+    cost: '1 (highest quality)',
+    doc: 'native generation with the non-default quality and style (ref 000: quality standard|hd, style vivid|natural for DALL-E 3)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), Object.keys(nonDefaultQualityStyle(t.model!)).length ? true : `catalogue: ${t.name} has no quality or style values`),
+    images: () => 1,
+    build(ctx, t) {
+      const extra = nonDefaultQualityStyle(t.model!);
+      return { ...jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), ...extra }, t), ...(extra.quality ? { quality: extra.quality } : {}) };
+    },
+  },
+  'model-alias': {
+    kind: 'model-alias',
+    cost: '1',
+    doc: 'the baseline under the other name of the model (slug for a bare id, bare id for a slug) where the profile takes both',
+    applies(ctx, t) {
+      const ok = and(operationApplies(ctx, t, 'createImage'), needsModel(t));
+      if (ok !== true) return ok;
+      if (ctx.profile.modelIds !== 'both') return `profile ${ctx.profile.name} names models one way (${ctx.profile.modelIds})`;
+      return otherModelName(t) ? true : `catalogue: ${t.model!.id} has no provider/model slug`;
+    },
+    images: () => 1,
+    build(ctx, t) {
+      const fields: Record<string, unknown> = { ...baseFields(t), model: otherModelName(t)! };
+      if (urlCapable(t.model)) fields.response_format = 'url';
+      return jsonRequest(ctx, 'createImage', fields, t);
     },
   },
   sdk: {

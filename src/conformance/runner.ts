@@ -133,8 +133,9 @@ function skipped(entry: Entry, reason: string, kind: SkipKind | 'not-applicable'
   return { ...base(entry), status: 'skip', skipKind: kind, reason, exchanges: [], durationMs: 0 };
 }
 
-async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise<CheckResult> {
+async function runOne(ctx: RunContext, entry: Entry, defaultTimeoutMs: number): Promise<CheckResult> {
   const started = Date.now();
+  const timeoutMs = Math.max(defaultTimeoutMs, entry.check.minTimeoutMs?.(ctx) ?? 0);
   const controller = new AbortController();
   ctx.signal = controller.signal;
   let timer: NodeJS.Timeout | undefined;

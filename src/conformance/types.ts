@@ -44,6 +44,10 @@ export type GenerationKind =
   | 'edit-defaults'
   | 'variation'
   | 'native'
+  | 'native-b64'
+  | 'native-n'
+  | 'native-values'
+  | 'model-alias'
   | 'sdk'
   | 'model-omitted'
   | 'slow';
@@ -65,6 +69,8 @@ export interface CheckDef {
   examplesOnly?: boolean;
   /** Runs only when named in --only (by id or area): costly checks such as a slow high-quality generation. */
   optIn?: boolean;
+  /** A check that waits on purpose (URL expiry) gets at least this per-check timeout. */
+  minTimeoutMs?(ctx: RunContext): number;
   /** `last`: runs after everything else (reads what the run saw). */
   order?: 'last';
   /** true, or why the check does not apply (the result is a skip with that reason). */
