@@ -11,6 +11,7 @@ import { renderJson } from '../conformance/reporters/json.js';
 import { renderJunit } from '../conformance/reporters/junit.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
+import { EXPECTATION_OPTIONS, EXPECTATION_USAGE, expectationOptions } from './conform-expectations.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
@@ -38,6 +39,7 @@ options:
                           opt-in checks (timeouts) run only when named here
   --skip ID,...           leave these checks out
   --report FORMAT=PATH    write a report: json=PATH, junit=PATH, html=PATH (repeatable)
+${EXPECTATION_USAGE}
   --list-checks           list the checks and exit
   -h, --help              this help
 
@@ -84,13 +86,14 @@ export async function run(argv: string[]): Promise<number> {
     report: { type: 'string', multiple: true },
     'list-checks': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    ...EXPECTATION_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
   if (values['list-checks']) {
-    for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(46)} ${c.severity.padEnd(6)} ${checkCost(c).padEnd(28)} ${c.optIn ? '(opt-in) ' : ''}${c.title}\n`);
+    for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(46)} ${c.severity.padEnd(6)} ${(c.tier ?? 'contract').padEnd(8)} ${checkCost(c).padEnd(28)} ${c.optIn ? '(opt-in) ' : ''}${c.title}\n`);
     return 0;
   }
   const baseUrl = values['base-url'] as string | undefined;
@@ -102,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--base-url is not a URL: '${baseUrl.slice(0, 200)}'`);
   }
   if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError(`--base-url must be http(s): '${baseUrl.slice(0, 200)}'`);
+  const expectations = expectationOptions(values);
   let profile: Profile;
   try {
     profile = loadProfile((values.profile as string | undefined) ?? 'openai');
@@ -137,6 +141,7 @@ export async function run(argv: string[]): Promise<number> {
       timeoutMs: Math.round(timeoutSeconds * 1000),
       only,
       skip,
+      ...expectations,
       onEvent: reporter.onEvent,
     });
   } catch (error) {

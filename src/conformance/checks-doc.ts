@@ -2,13 +2,14 @@
 // when the file is stale).
 import { GENERATIONS } from './generations.js';
 import { CHECKS, checkCost } from './registry.js';
+import { UNOBSERVABLE } from './unobservable.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderChecksDoc(): string {
   const rows = CHECKS.map(
     (c) =>
-      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${cell(c.rule)} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
+      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${c.tier ?? 'contract'} | ${cell(c.rule)} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
   );
   const gens = Object.values(GENERATIONS).map((g) => `| \`${g.kind}\` | ${cell(g.cost)} | ${cell(g.doc)} |`);
   return [
@@ -27,6 +28,14 @@ export function renderChecksDoc(): string {
     '| id | title | severity | rule | cost | runs |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '## Documented features no check can observe',
+    '',
+    'Every feature the five reference gateways document has a check above, or a line here saying why it cannot be seen from outside.',
+    '',
+    '| feature | source | why |',
+    '|---|---|---|',
+    ...UNOBSERVABLE.map((u) => `| ${cell(u.feature)} | ${cell(u.source)} | ${cell(u.why)} |`),
     '',
     '## Shared generations',
     '',

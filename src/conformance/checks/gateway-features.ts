@@ -14,8 +14,8 @@ import { generationCheck } from './generation-check.js';
 import { decodedProblem, overItems } from './images.js';
 import { namesModel } from './model-rules.js';
 
-/** Slack on top of the profile's URL lifetime before an old URL must stop working. */
-const EXPIRY_GRACE_S = 30;
+/** Slack on top of the profile's URL lifetime before an old URL must stop working: a tenth of it, 1-30 s (clock skew, caching). */
+const expiryGrace = (ttl: number) => Math.min(30, Math.max(1, Math.ceil(ttl / 10)));
 
 function isDeepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -133,22 +133,26 @@ export const gatewayFeatureChecks: CheckDef[] = [
   }),
   {
     id: 'urls.expire-after-ttl',
-    title: "Image URLs stop working once the profile's URL lifetime has passed (opt-in: waits up to urlTtlSeconds + 30 s)",
+    title: "Image URLs stop working once the profile's URL lifetime has passed (opt-in: waits urlTtlSeconds + a tenth, at most 30 s more)",
     severity: 'MUST',
     rule: 'profile urlTtlSeconds; ref 000 (URLs expire after 1 hour by default), ref 001 and ref 003 (expire after 1 hour); facts §5.19',
     scope: 'run',
     uses: ['baseline'],
     appliesTo: servesCreateImage,
-    minTimeoutMs: (ctx) => (ctx.waitUrlExpiry ? ((ctx.profile.urlTtlSeconds ?? 3600) + EXPIRY_GRACE_S + 60) * 1000 : 0),
+    minTimeoutMs: (ctx) => {
+      const ttl = ctx.profile.urlTtlSeconds ?? 3600;
+      return ctx.waitUrlExpiry ? (ttl + expiryGrace(ttl) + 60) * 1000 : 0;
+    },
     async run(ctx) {
       const ttl = ctx.profile.urlTtlSeconds ?? 3600;
-      if (!ctx.waitUrlExpiry) return skip(`opt-in: pass --wait-url-expiry to wait up to ${ttl + EXPIRY_GRACE_S} s (the profile's urlTtlSeconds ${ttl} + ${EXPIRY_GRACE_S}) and check that URLs expire`);
+      const grace = expiryGrace(ttl);
+      if (!ctx.waitUrlExpiry) return skip(`opt-in: pass --wait-url-expiry to wait up to ${ttl + grace} s (the profile's urlTtlSeconds ${ttl} + ${grace}) and check that URLs expire`);
       const gen = await ctx.generation(ctx.primary, 'baseline');
       const items = await ctx.items(gen);
       const url = items.find((i) => i.source === 'url' && i.url)?.url;
       if (!url) return skip(`the baseline of ${ctx.primary.name} has no image URL`, gen.exchange);
-      const expected = `the URL answers 4xx after ${ttl + EXPIRY_GRACE_S} s (lifetime ${ttl} s)`;
-      const waitMs = Math.max(0, gen.exchange.startedAt + (ttl + EXPIRY_GRACE_S) * 1000 - Date.now());
+      const expected = `the URL answers 4xx after ${ttl + grace} s (lifetime ${ttl} s)`;
+      const waitMs = Math.max(0, gen.exchange.startedAt + (ttl + grace) * 1000 - Date.now());
       await new Promise((r) => setTimeout(r, waitMs));
       const ex = await ctx.send({ method: 'GET', url, auth: 'none', download: true, label: 'download after the URL lifetime' });
       const status = ex.response?.status;

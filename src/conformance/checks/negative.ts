@@ -37,7 +37,7 @@ function declared(...candidates: number[]): number[] {
 const CASES: NegativeCase[] = [
   {
     id: 'negative.missing-prompt',
-    title: 'A request without `prompt` is a 400 missing_required_parameter',
+    title: 'A request without `prompt` is a 400',
     rule: 'spec: CreateImageRequest.required [prompt]; facts §6.8 (400, not 500 or 422)',
     examplesOnly: true,
     body: (t) => json({ model: t.name }),
@@ -54,7 +54,7 @@ const CASES: NegativeCase[] = [
   },
   {
     id: 'negative.prompt-wrong-type',
-    title: 'A non-string `prompt` is a 400 invalid_type',
+    title: 'A non-string `prompt` is a 400',
     rule: 'spec: CreateImageRequest.prompt (string); x-error invalid_type',
     body: (t) => base(t, { prompt: 42 }),
     expect: () => ({ statuses: [400], kind: 'invalid_type', param: 'prompt' }),
@@ -62,7 +62,7 @@ const CASES: NegativeCase[] = [
   },
   {
     id: 'negative.n-wrong-type',
-    title: 'A string `n` in a JSON body is a 400 invalid_type',
+    title: 'A string `n` in a JSON body is a 400',
     rule: 'spec: CreateImageRequest.n (integer); x-error invalid_type',
     body: (t) => base(t, { n: '2' }),
     expect: () => ({ statuses: [400], kind: 'invalid_type', param: 'n' }),
@@ -156,7 +156,7 @@ const CASES: NegativeCase[] = [
   },
   {
     id: 'negative.unknown-model',
-    title: 'An unknown model is a 404 model_not_found',
+    title: 'An unknown model is a 404 (or 400), never a 5xx or a success',
     rule: 'spec: createImage description (unknown model is 404 model_not_found); x-error model_not_found',
     body: () => json({ model: 'imagegen-contract-no-such-model', prompt: PROMPT }),
     // 404 is OpenAI's; a gateway answering 400 for a model it does not know still tells the client (fidelity: 404).
