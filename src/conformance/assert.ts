@@ -58,6 +58,8 @@ export function envelopeProblems(ex: Exchange, validator: SpecValidator, dialect
     if (v === '') problems.push(`error.${key} is "" (must be a string or null, never empty)`);
     else if (v !== null && typeof v !== 'string') problems.push(`error.${key} is ${JSON.stringify(v)} (${typeof v}), not a string or null`);
   }
+  // A code that is the HTTP status again (LiteLLM's code "400", facts §4.5) tells clients nothing to branch on.
+  if (typeof e.code === 'string' && /^\d{3}$/.test(e.code)) problems.push(`error.code is ${JSON.stringify(e.code)}: the HTTP status again, not a machine-readable code (string or null)`);
   if (problems.length === 0) {
     // The three-key dialect is the four-key schema with param left out.
     const asFour = 'param' in e ? body : { ...body, error: { ...e, param: null } };
