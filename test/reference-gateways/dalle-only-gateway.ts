@@ -9,45 +9,21 @@
 // and the image data split over 16 KiB IDAT chunks.
 import { randomInt } from 'node:crypto';
 import { CompatGateway, type CompatModel } from './lib/compat-core.js';
-import { listen, sendBytes, sendJson, target } from './lib/http.js';
+import { DALL_E_2, DALL_E_3 } from './lib/openai-upstream.js';
 import { encodePng, promptPicture } from './lib/png.js';
 import { SignedFiles } from './lib/signed-files.js';
 
 export interface DalleOnlyOptions {
   apiKey: string;
+  /** Lifetime of image URLs (default 3600 s, ref 004's upstream: 60 minutes). */
+  urlTtlSeconds?: number;
   defect?: string;
 }
 
-const MODELS: CompatModel[] = [
-  {
-    id: 'dall-e-2',
-    owner: 'openai',
-    promptMax: 1000,
-    nMax: 10,
-    sizes: ['256x256', '512x512', '1024x1024'],
-    defaultSize: '1024x1024',
-    // "standard is the only option for dall-e-2" (facts §1.2): the upstream takes it, so does the gateway.
-    qualities: ['standard'],
-    defaultQuality: 'standard',
-    usdPerImage: (size) => ({ '256x256': 0.016, '512x512': 0.018 })[size] ?? 0.02,
-  },
-  {
-    id: 'dall-e-3',
-    owner: 'openai',
-    promptMax: 4000,
-    nMax: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    defaultSize: '1024x1024',
-    qualities: ['standard', 'hd'],
-    defaultQuality: 'standard',
-    styles: ['vivid', 'natural'],
-    revisesPrompt: true,
-    usdPerImage: (_s, q) => (q === 'hd' ? 0.08 : 0.04),
-  },
-];
+const MODELS: CompatModel[] = [DALL_E_2, DALL_E_3];
 
 export async function startDalleOnlyGateway(options: DalleOnlyOptions) {
-  const files = new SignedFiles('/v1/files/images', options.defect === 'url-never-expires' ? 10 * 365 * 86400 : 3600);
+  const files = new SignedFiles('/v1/files/images', options.defect === 'url-never-expires' ? 10 * 365 * 86400 : options.urlTtlSeconds ?? 3600);
   let origin = '';
   const stamp = () => new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const gateway = new CompatGateway({
@@ -72,30 +48,7 @@ export async function startDalleOnlyGateway(options: DalleOnlyOptions) {
     ...(options.defect ? { defect: options.defect } : {}),
   });
 
-  const server = await listen(
-    async (req, res) => {
-      const id = gateway.config.requestId();
-      const url = target(req);
-      if (req.method === 'POST' && url.pathname === '/v1/images/generations') return gateway.generate(req, res, id);
-      if (req.method === 'GET' && files.owns(url.pathname)) {
-        const file = files.get(url);
-        if (file === 'missing') return gateway.sendError(res, { status: 404, message: 'File not found.', type: 'invalid_request_error', param: null, code: 'file_not_found' }, id);
-        if (file === 'expired') return gateway.sendError(res, { status: 410, message: 'This image link has expired.', type: 'invalid_request_error', param: null, code: 'url_expired' }, id);
-        return sendBytes(res, 200, file.bytes, file.mime, { headers: { 'x-request-id': id, 'cache-control': 'private, max-age=3600' } });
-      }
-      if (req.method === 'GET' && url.pathname === '/v1/models') {
-        try {
-          gateway.authenticate(req);
-          return gateway.listModels(res, id);
-        } catch (e) {
-          return gateway.sendError(res, (e as { spec: never }).spec, id);
-        }
-      }
-      req.resume();
-      gateway.sendError(res, { status: 404, message: `Invalid URL (${req.method} ${url.pathname})`, type: 'invalid_request_error', param: null, code: 'not_found' }, id);
-    },
-    (res) => sendJson(res, 500, { error: { message: 'internal error', type: 'server_error', param: null, code: null } }),
-  );
+  const server = await gateway.listen({ files, notFound: (route) => [`Invalid URL (${route})`, 'not_found'] });
   origin = server.origin;
   return { url: `${server.origin}/v1`, origin: server.origin, close: server.close };
 }

@@ -35,6 +35,8 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'openai-jpeg-when-png', gateway: 'openai', defect: 'jpeg-when-png', models: ['gpt-image-1'], caughtBy: ['images.format-matches', 'model-rules.default-output-format'], source: 'facts §1.2 (output_format default png), §6.3' },
   { id: 'openai-url-404', gateway: 'openai', defect: 'url-404', models: ['dall-e-2'], caughtBy: ['images.url-download'], source: 'facts §6.4 (a url is fetchable during the test)' },
   { id: 'openai-request-id-missing', gateway: 'openai', defect: 'request-id-missing', models: ['dall-e-2'], caughtBy: ['headers.request-id-success', 'headers.request-id-error'], source: 'facts §2.2, §6.13 (x-request-id on success and error)' },
+  { id: 'openai-url-never-expires', gateway: 'openai', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'facts §1.2 (URLs are valid for 60 minutes), §5.19 (se= expiry on blob URLs)' },
+  { id: 'openai-quota-as-rate-limit', gateway: 'openai', defect: 'quota-as-rate-limit', models: ['dall-e-2'], caughtBy: ['errors.quota'], source: 'facts §2.1 (429 insufficient_quota vs rate_limit_exceeded), §2.2 (no Retry-After on quota errors)' },
   { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
 
   // ref 000 (ScaiGrid)
@@ -43,14 +45,20 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'scaigrid-native-unwrapped', gateway: 'scaigrid', defect: 'native-unwrapped', models: ['openai/dall-e-3'], caughtBy: ['native.success-envelope'], source: 'ref 000 response shape {"status": "ok", "data": {...}}' },
   { id: 'scaigrid-media-unsigned', gateway: 'scaigrid', defect: 'media-unsigned', models: ['openai/dall-e-3'], caughtBy: ['media.forged-token'], only: ['media.token-download', 'media.forged-token'], source: 'ref 000 (media proxy: short-lived token; a forged one must not be served)' },
   { id: 'scaigrid-wrong-key-403', gateway: 'scaigrid', defect: 'wrong-key-403', models: ['openai/dall-e-3'], caughtBy: ['auth.wrong-key'], source: 'facts §6.8 (a wrong key is 401, not 403: SDKs raise PermissionDeniedError)' },
-  { id: 'scaigrid-n-ignored', gateway: 'scaigrid', defect: 'n-ignored', models: ['openai/dall-e-2'], caughtBy: ['model-rules.n-max'], source: 'ref 000 (n: number of images, typically 1-10); facts §5.14 (new-api ignored n)' },
+  { id: 'scaigrid-n-ignored', gateway: 'scaigrid', defect: 'n-ignored', models: ['openai/dall-e-2'], caughtBy: ['model-rules.n-max', 'native.n-many'], source: 'ref 000 (n: number of images, typically 1-10); facts §5.14 (new-api ignored n)' },
+
+  { id: 'scaigrid-size-unchecked', gateway: 'scaigrid', defect: 'size-unchecked', models: ['openai/dall-e-3'], caughtBy: ['native.invalid-size', 'model-rules.size-foreign-rejected'], source: 'ref 000 error table (VALIDATION_ERROR: invalid size), sizes per model' },
+  { id: 'scaigrid-media-never-expires', gateway: 'scaigrid', defect: 'media-never-expires', setup: { urlTtlSeconds: 2 }, models: ['openai/dall-e-3'], caughtBy: ['urls.expire-after-ttl'], source: 'ref 000 (URLs expire after 1 hour by default)' },
+  { id: 'scaigrid-budget-backend-error', gateway: 'scaigrid', defect: 'budget-backend-error', models: ['openai/dall-e-3'], caughtBy: ['errors.budget'], source: 'ref 000 error table (BUDGET_EXCEEDED: the image budget cap)' },
 
   // ref 001 (provider slugs, three-key errors)
   { id: 'slugs-envelope-missing-code', gateway: 'provider-slugs', defect: 'envelope-missing-code', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'auth.wrong-key'], source: 'ref 001 error body {"error": {"message", "type", "code"}}' },
-  { id: 'slugs-slug-rejected', gateway: 'provider-slugs', defect: 'slug-rejected', models: ['openai/dall-e-3'], caughtBy: ['success.status-200'], source: 'ref 001 (model: "Provider/model: openai/dall-e-3")' },
+  { id: 'slugs-slug-rejected', gateway: 'provider-slugs', defect: 'slug-rejected', models: ['dall-e-3'], caughtBy: ['model-ids.other-form-accepted'], source: 'ref 001 (model: "Provider/model: openai/dall-e-3")' },
   { id: 'slugs-url-404', gateway: 'provider-slugs', defect: 'url-404', models: ['dall-e-2'], caughtBy: ['images.url-download'], source: 'ref 001 (url: "URL to download the image")' },
   { id: 'slugs-n-ignored', gateway: 'provider-slugs', defect: 'n-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.n-max'], source: 'ref 001 (Multiple Images (DALL-E 2): n 4 gives 4 items)' },
   { id: 'slugs-error-as-200', gateway: 'provider-slugs', defect: 'error-as-200', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero', 'model-rules.size-foreign-rejected'], source: 'ref 001 (invalid_size is an error), facts §4.5 (200 with an error body)' },
+
+  { id: 'slugs-content-policy-500', gateway: 'provider-slugs', defect: 'content-policy-500', models: ['dall-e-3'], caughtBy: ['errors.content-policy'], source: 'ref 001 (content_policy_violation error body), facts §3.4 (a 5xx is retried three times)' },
 
   // ref 002 (Socket.IO progress)
   { id: 'progress-wrong-request-id', gateway: 'socket-progress', defect: 'progress-wrong-request-id', models: ['stable-diffusion-xl'], caughtBy: ['progress.request-id-matches'], source: 'ref 002 (progress for the generation), AsyncAPI request_id = x-request-id' },
@@ -61,7 +69,10 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'progress-wrong-key-accepted', gateway: 'socket-progress', defect: 'wrong-key-accepted', models: ['dall-e-3'], caughtBy: ['auth.wrong-key'], source: 'ref 002 (Authorization: Bearer aigw_sk_... API key)' },
 
   // ref 003 (perf block, tiers)
-  { id: 'perf-cost-negative', gateway: 'perf-block', defect: 'perf-cost-negative', models: ['dall-e-3'], caughtBy: ['success.schema'], source: 'ref 003 (perf.cost_usd: cost of this generation)' },
+  { id: 'perf-cost-negative', gateway: 'perf-block', defect: 'perf-cost-negative', models: ['dall-e-3'], caughtBy: ['perf.cost-latency', 'success.schema'], source: 'ref 003 (perf.cost_usd: cost of this generation)' },
+  { id: 'perf-request-id-mismatch', gateway: 'perf-block', defect: 'perf-request-id-mismatch', models: ['dall-e-3'], caughtBy: ['perf.request-id'], source: 'ref 003 (perf.request_id: unique request identifier for tracking)' },
+  { id: 'perf-missing', gateway: 'perf-block', defect: 'perf-missing', models: ['dall-e-3'], caughtBy: ['perf.present'], source: 'ref 003 (response fields perf.*)' },
+  { id: 'perf-model-wrong', gateway: 'perf-block', defect: 'perf-model-wrong', models: ['dall-e-3'], caughtBy: ['perf.model-used'], source: 'ref 003 (perf.model_used: model that generated the image)' },
   { id: 'perf-retry-after-missing', gateway: 'perf-block', defect: 'retry-after-missing', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.retry-after'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 rate limit, Free tier 5 images/minute), facts §2.2 (Retry-After)' },
   { id: 'perf-default-model-wrong', gateway: 'perf-block', defect: 'default-model-wrong', models: ['dall-e-3'], caughtBy: ['model-rules.model-omitted'], source: 'ref 003 (model default dall-e-3)' },
   { id: 'perf-size-ignored', gateway: 'perf-block', defect: 'size-ignored', models: ['flux-pro'], caughtBy: ['model-rules.custom-size-accepted'], source: 'ref 003 (flux-pro: 1024x1024, custom sizes)' },
@@ -71,6 +82,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'dalle-default-model-wrong', gateway: 'dalle-only', defect: 'default-model-wrong', models: ['dall-e-2'], caughtBy: ['model-rules.model-omitted'], source: 'ref 004 (model: default dall-e-2)' },
   { id: 'dalle-prompt-limit-bytes', gateway: 'dalle-only', defect: 'prompt-limit-bytes', models: ['dall-e-2'], caughtBy: ['model-rules.prompt-max-accepted'], source: 'ref 004 (max 1000 chars for dall-e-2), facts §6.10 (one-api counts bytes)' },
   { id: 'dalle-size-ignored', gateway: 'dalle-only', defect: 'size-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.size-allowed', 'images.dimensions'], source: 'ref 004 (size 256x256 | 512x512 | 1024x1024)' },
+  { id: 'dalle-url-never-expires', gateway: 'dalle-only', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'ref 004 upstream (facts §1.2: URLs valid for 60 minutes)' },
   { id: 'dalle-created-ms', gateway: 'dalle-only', defect: 'created-ms', models: ['dall-e-2'], caughtBy: ['success.created-unix-seconds'], source: 'ref 004 (created: the Unix timestamp)' },
   { id: 'dalle-n-clamped', gateway: 'dalle-only', defect: 'n-clamped', models: ['dall-e-3'], caughtBy: ['model-rules.n-over-max'], source: 'ref 004 (n: 1 for dall-e-3)' },
 ];
@@ -80,9 +92,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
  * closing the gap (a new check) makes the test fail and the entry moves to REFERENCE_DEFECTS.
  */
 export const REFERENCE_GAPS: Array<ReferenceDefect & { missing: string }> = [
-  { id: 'perf-request-id-mismatch', gateway: 'perf-block', defect: 'perf-request-id-mismatch', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf.request_id: unique request identifier)', missing: 'a perf check: perf.request_id equals x-request-id' },
-  { id: 'perf-missing', gateway: 'perf-block', defect: 'perf-missing', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf block in responses)', missing: 'a perf check: the block is present where the profile says so' },
-  { id: 'perf-model-wrong', gateway: 'perf-block', defect: 'perf-model-wrong', models: ['dall-e-3'], caughtBy: [], only: ['success'], source: 'ref 003 (perf.model_used)', missing: 'a perf check: model_used is the model that served' },
-  { id: 'dalle-url-never-expires', gateway: 'dalle-only', defect: 'url-never-expires', models: ['dall-e-2'], caughtBy: [], only: ['images'], source: 'ref 004 / facts §1.2 (URLs valid 60 minutes)', missing: 'URL lifetime checked against the profile TTL' },
-  { id: 'scaigrid-media-never-expires', gateway: 'scaigrid', defect: 'media-never-expires', models: ['openai/dall-e-3'], caughtBy: [], only: ['media'], source: 'ref 000 (URLs expire after 1 hour by default)', missing: 'URL lifetime checked against the profile TTL' },
+  { id: 'progress-any-token', gateway: 'socket-progress', defect: 'progress-any-token', models: ['stable-diffusion-xl'], caughtBy: [], only: ['progress'], source: 'ref 002 (progress of your jobs), AsyncAPI (the client connects with its API key)', missing: 'a connection to /image-progress with a wrong key is refused' },
+  { id: 'openai-edit-any-format', gateway: 'openai', defect: 'edit-any-format', models: ['dall-e-2'], caughtBy: [], only: ['edits'], source: 'facts §1.6 (dall-e-2 edits: exactly one square PNG under 4MB)', missing: 'a dall-e-2 edit of a non-PNG image is a 400' },
+  { id: 'openai-mask-unchecked', gateway: 'openai', defect: 'mask-unchecked', models: ['gpt-image-1'], caughtBy: [], only: ['edits'], source: 'facts §1.6 (mask: same dimensions as image)', missing: 'an edit whose mask has other dimensions than the image is a 400' },
 ];

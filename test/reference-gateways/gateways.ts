@@ -15,6 +15,8 @@ export interface StartOptions {
   defect?: string;
   /** perf-block: the key's rate-limit tier. */
   tier?: 'free' | 'pro' | 'enterprise';
+  /** Lifetime of the gateway's image URLs (default: its reference's, one hour). */
+  urlTtlSeconds?: number;
 }
 
 export interface RunningReference {
@@ -35,14 +37,26 @@ export interface ReferenceGateway {
   allowedSkips: Record<string, string>;
   /** Checks (by id: every model's result) that must have run and passed. */
   mustPass: string[];
+  /** How the owner makes it refuse (the suite's --trigger): only the refusals its reference documents. */
+  triggers?: Partial<Record<'content-policy' | 'quota' | 'budget', string>>;
 }
 
+/** A prompt every gateway with a safety filter here refuses. */
+export const UNSAFE_PROMPT = 'A battlefield scene full of gore and graphic violence';
+
 const NO_429 = 'no 429 during a normal run (rate limits are exercised by the perf-block tier runs)';
+const UNDOCUMENTED = 'opt-in, and its reference documents no such refusal to trigger';
 const COMMON_SKIPS: Record<string, string> = {
   'headers.retry-after': NO_429,
   'headers.rate-limit-envelope': NO_429,
   'headers.retry-after-sdk-limit': NO_429,
+  'urls.expire-after-ttl': 'opt-in (it waits): run by the URL-lifetime test with a 2 s lifetime',
+  'errors.content-policy': UNDOCUMENTED,
+  'errors.quota': UNDOCUMENTED,
+  'errors.budget': UNDOCUMENTED,
 };
+/** The opt-in skips that a trigger replaces. */
+const triggered = (skips: Record<string, string>, kinds: string[]) => Object.fromEntries(Object.entries(skips).filter(([id]) => !kinds.some((k) => id === `errors.${k}`)));
 const COMMON_PASS = [
   'auth.missing-key',
   'auth.wrong-key',
@@ -73,8 +87,9 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     source: 'openai-images-api-facts.md',
     models: ['dall-e-2', 'dall-e-3', 'gpt-image-1', 'gpt-image-2'],
     start: startOpenAiGateway,
+    triggers: { 'content-policy': UNSAFE_PROMPT, quota: 'OpenAI-Project: proj_out_of_credit' },
     allowedSkips: {
-      ...COMMON_SKIPS,
+      ...triggered(COMMON_SKIPS, ['content-policy', 'quota']),
       'media.token-download': 'its URLs are on a blob-storage CDN origin, not the /v1/media proxy (facts §5.19)',
     },
     mustPass: [
@@ -97,6 +112,8 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
       'model-rules.custom-size-accepted',
       'model-rules.range-params-rejected',
       'model-rules.model-omitted',
+      'errors.content-policy',
+      'errors.quota',
     ],
   },
   {
@@ -105,7 +122,8 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     source: 'ref 000',
     models: ['openai/dall-e-3', 'openai/dall-e-2', 'stability/sd-xl'],
     start: startScaiGridGateway,
-    allowedSkips: { ...COMMON_SKIPS, 'headers.well-formed': 'it sends none of the optional OpenAI headers' },
+    triggers: { 'content-policy': UNSAFE_PROMPT, budget: 'X-ScaiGrid-Tenant: trial-exhausted' },
+    allowedSkips: { ...triggered(COMMON_SKIPS, ['content-policy', 'budget']), 'headers.well-formed': 'it sends none of the optional OpenAI headers' },
     mustPass: [
       ...COMMON_PASS,
       'models-list.schema',
@@ -118,6 +136,12 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
       'media.token-download',
       'media.forged-token',
       'images.url-download',
+      'native.invalid-size',
+      'native.b64-json',
+      'native.n-many',
+      'native.quality-style',
+      'errors.content-policy',
+      'errors.budget',
     ],
   },
   {
@@ -126,8 +150,9 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     source: 'ref 001',
     models: ['dall-e-2', 'dall-e-3', 'openai/dall-e-3', 'stable-diffusion-xl-1024-v1-0'],
     start: startProviderSlugsGateway,
-    allowedSkips: { ...COMMON_SKIPS, 'headers.well-formed': 'it sends none of the optional OpenAI headers' },
-    mustPass: [...COMMON_PASS, 'images.url-download', 'success.revised-prompt'],
+    triggers: { 'content-policy': UNSAFE_PROMPT },
+    allowedSkips: { ...triggered(COMMON_SKIPS, ['content-policy']), 'headers.well-formed': 'it sends none of the optional OpenAI headers' },
+    mustPass: [...COMMON_PASS, 'images.url-download', 'success.revised-prompt', 'model-ids.other-form-accepted', 'errors.content-policy'],
   },
   {
     name: 'socket-progress',
@@ -144,8 +169,21 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     source: 'ref 003',
     models: ['dall-e-3', 'dall-e-2', 'flux-pro', 'imagen-3'],
     start: startPerfBlockGateway,
-    allowedSkips: { ...COMMON_SKIPS },
-    mustPass: [...COMMON_PASS, 'images.url-download', 'headers.well-formed', 'model-rules.model-omitted', 'model-rules.custom-size-accepted'],
+    triggers: { 'content-policy': UNSAFE_PROMPT },
+    allowedSkips: { ...triggered(COMMON_SKIPS, ['content-policy']) },
+    mustPass: [
+      ...COMMON_PASS,
+      'images.url-download',
+      'headers.well-formed',
+      'model-rules.model-omitted',
+      'model-rules.custom-size-accepted',
+      'perf.present',
+      'perf.request-id',
+      'perf.model-used',
+      'perf.size-quality',
+      'perf.cost-latency',
+      'errors.content-policy',
+    ],
   },
   {
     name: 'dalle-only',

@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import sharp from 'sharp';
 import { startCdn, type Cdn } from './lib/cdn.js';
-import { bearer, listen, mediaTypeOf, readBody, sendBytes, sendJson, target } from './lib/http.js';
+import { bearer, closeAll, listen, mediaTypeOf, readBody, sendJson, target } from './lib/http.js';
 
 export type OpenAiDefect =
   | 'n-clamped' // n: 11 silently becomes 10 (facts §4.1, Portkey)
@@ -29,11 +29,17 @@ export type OpenAiDefect =
   | 'usage-chat-style' // usage as prompt_tokens/completion_tokens (facts §5.8)
   | 'jpeg-when-png' // PNG asked (default), JPEG bytes sent (facts §6.3)
   | 'url-404' // the image URL does not download (facts §6.4)
+  | 'quota-as-rate-limit' // a spent quota reported as a rate limit: clients retry what cannot succeed (facts §2.1)
+  | 'url-never-expires' // signed URLs valid for ten years (facts §1.2: valid for 60 minutes)
   | 'request-id-missing' // no x-request-id (facts §2.2, §6.13)
-  | 'variations-501'; // variations not implemented (facts §4.3, one-api)
+  | 'variations-501' // variations not implemented (facts §4.3, one-api)
+  | 'edit-any-format' // dall-e-2 edits take a JPEG (facts §1.6: one square PNG)
+  | 'mask-unchecked'; // a mask of other dimensions than the image is used (facts §1.6)
 
 export interface OpenAiGatewayOptions {
   apiKey: string;
+  /** Lifetime of image URLs (default 3600 s: facts §1.2, valid for 60 minutes). */
+  urlTtlSeconds?: number;
   defect?: OpenAiDefect;
 }
 
@@ -73,6 +79,10 @@ const GENERATION_MODELS = Object.keys(MODELS).filter((m) => m !== 'chatgpt-image
 const GPT_ONLY = ['output_format', 'output_compression', 'background', 'moderation', 'partial_images', 'stream'] as const;
 const KNOWN_FIELDS = new Set(['prompt', 'model', 'n', 'quality', 'response_format', 'output_format', 'output_compression', 'stream', 'partial_images', 'size', 'moderation', 'background', 'style', 'user']);
 const BODY_LIMIT = 64 * 1024 * 1024;
+/** What the safety system refuses (facts §2.1: content_policy_violation for dall-e, moderation_blocked for GPT image). */
+const UNSAFE = /\b(gore|graphic violence)\b/i;
+/** Projects whose credit is spent: every request is a 429 insufficient_quota (facts §2.1; no Retry-After, facts §2.2). */
+const OUT_OF_CREDIT_PROJECTS = new Set(['proj_out_of_credit']);
 
 class ApiError extends Error {
   constructor(
@@ -126,7 +136,7 @@ interface Job {
 
 export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise<RunningGateway> {
   const defect = options.defect;
-  const cdn: Cdn = await startCdn({ ttlSeconds: 3600, prefix: '/private/org-refgw', ...(defect === 'url-404' ? { defect: 'missing' as const } : {}) });
+  const cdn: Cdn = await startCdn({ ttlSeconds: defect === 'url-never-expires' ? 10 * 365 * 86400 : options.urlTtlSeconds ?? 3600, prefix: '/private/org-refgw', ...(defect === 'url-404' ? { defect: 'missing' as const } : {}) });
 
   const requestId = () => `req_${randomBytes(16).toString('hex')}`;
   const baseHeaders = (id: string, started: number): Record<string, string> => ({
@@ -395,7 +405,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
       const info = await imageInfo(bytes);
       if (!info) throw invalid('Invalid image file or mode for image, please check your image file.', 'image', 'invalid_image_file');
       if (dalle) {
-        if (info.format !== 'png') throw invalid('Uploaded image must be a PNG and less than 4 MB.', 'image', 'invalid_image_format');
+        if (info.format !== 'png' && defect !== 'edit-any-format') throw invalid('Uploaded image must be a PNG and less than 4 MB.', 'image', 'invalid_image_format');
         if (bytes.length > 4 * 1024 * 1024) throw invalid('Uploaded image must be a PNG and less than 4 MB.', 'image', 'image_too_large');
         if (info.width !== info.height) throw invalid('Uploaded image must be square.', 'image', 'invalid_image');
       } else if (!['png', 'jpeg', 'webp'].includes(info.format)) throw invalid(`Invalid image format '${info.format}': png, webp and jpg are supported.`, 'image', 'invalid_image_format');
@@ -404,7 +414,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
     if (form.mask) {
       const m = await imageInfo(form.mask);
       if (!m || m.format !== 'png') throw invalid('The mask must be a PNG.', 'mask', 'invalid_image_format');
-      if (m.width !== infos[0]!.width || m.height !== infos[0]!.height) throw invalid('The mask and the image must have the same dimensions.', 'mask', 'invalid_value');
+      if ((m.width !== infos[0]!.width || m.height !== infos[0]!.height) && defect !== 'mask-unchecked') throw invalid('The mask and the image must have the same dimensions.', 'mask', 'invalid_value');
     }
     // `auto` for an edit follows the first image's orientation.
     if (!form.fields.size || form.fields.size === 'auto') {
@@ -434,6 +444,12 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
       const op = { 'POST /v1/images/generations': 'generation', 'POST /v1/images/edits': 'edit', 'POST /v1/images/variations': 'variation' }[route] as Job['kind'] | undefined;
       if (!op) throw new ApiError(404, `Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error', null, null);
       authenticate(req);
+      const project = req.headers['openai-project'];
+      if (typeof project === 'string' && OUT_OF_CREDIT_PROJECTS.has(project)) {
+        req.resume();
+        if (defect === 'quota-as-rate-limit') throw new ApiError(429, 'Rate limit reached for images per minute.', 'requests', null, 'rate_limit_exceeded', { 'retry-after': '20' });
+        throw new ApiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota');
+      }
       if (op === 'variation' && defect === 'variations-501') throw new ApiError(501, 'API not implemented', 'invalid_request_error', null, 'api_not_implemented');
       let job: Job;
       if (op === 'generation') {
@@ -460,13 +476,19 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
         if (form instanceof ApiError) throw form;
         job = await uploads(form, op);
       }
+      if (UNSAFE.test(job.prompt)) {
+        if (job.rule.family === 'gpt-image')
+          throw Object.assign(new ApiError(400, 'Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID ' + id + '.', 'image_generation_user_error', null, 'moderation_blocked'), { details: { moderation_stage: 'input', categories: ['violence'] } });
+        throw new ApiError(400, 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.', 'invalid_request_error', null, 'content_policy_violation');
+      }
       if (defect === 'error-200' && job.model === 'dall-e-3') {
         return sendJson(res, 200, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', param: null, code: 'content_policy_violation' } }, { headers: baseHeaders(id, started) });
       }
       await answer(res, job, id, started);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      sendJson(res, error.status, { error: { message: error.message, type: error.type, param: error.param, code: error.code } }, { headers: { ...baseHeaders(id, started), ...error.headers } });
+      const details = (error as ApiError & { details?: unknown }).details;
+      sendJson(res, error.status, { error: { message: error.message, type: error.type, param: error.param, code: error.code, ...(details ? { moderation_details: details } : {}) } }, { headers: { ...baseHeaders(id, started), ...error.headers } });
     }
   }
 
@@ -474,9 +496,6 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
   return {
     url: `${server.origin}/v1`,
     origin: server.origin,
-    async close() {
-      await server.close();
-      await cdn.close();
-    },
+    close: closeAll(server.close, cdn.close),
   };
 }

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { CompatError, CompatGateway, type CompatModel } from './lib/compat-core.js';
-import { listen, sendBytes, sendJson, target } from './lib/http.js';
+import { DALL_E_2, DALL_E_3 } from './lib/openai-upstream.js';
 import { promptPicture } from './lib/png.js';
 import { SignedFiles } from './lib/signed-files.js';
 
@@ -22,6 +22,8 @@ export interface PerfBlockOptions {
   apiKey: string;
   /** The key's tier (default enterprise: 600 images a minute). */
   tier?: Tier;
+  /** Lifetime of image URLs (default 3600 s: ref 003, expires after 1 hour). */
+  urlTtlSeconds?: number;
   defect?: string;
 }
 
@@ -43,30 +45,8 @@ const thirdParty = (id: string, owner: string, usd: number, withCustom = true): 
   usdPerImage: () => usd,
 });
 const MODELS: CompatModel[] = [
-  {
-    id: 'dall-e-3',
-    owner: 'openai',
-    promptMax: 4000,
-    nMax: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    defaultSize: '1024x1024',
-    qualities: ['standard', 'hd'],
-    defaultQuality: 'standard',
-    styles: ['vivid', 'natural'],
-    revisesPrompt: true,
-    usdPerImage: (size, q) => (q === 'hd' ? (size === '1024x1024' ? 0.08 : 0.12) : size === '1024x1024' ? 0.04 : 0.08),
-  },
-  {
-    id: 'dall-e-2',
-    owner: 'openai',
-    promptMax: 1000,
-    nMax: 10,
-    sizes: ['256x256', '512x512', '1024x1024'],
-    defaultSize: '1024x1024',
-    qualities: ['standard'],
-    defaultQuality: 'standard',
-    usdPerImage: (size) => ({ '256x256': 0.016, '512x512': 0.018 })[size] ?? 0.02,
-  },
+  DALL_E_3,
+  DALL_E_2,
   thirdParty('stable-diffusion-3', 'stability', 0.035),
   thirdParty('flux-pro', 'black-forest-labs', 0.055),
   thirdParty('flux-dev', 'black-forest-labs', 0.025),
@@ -77,7 +57,7 @@ const MODELS: CompatModel[] = [
 export async function startPerfBlockGateway(options: PerfBlockOptions) {
   const defect = options.defect;
   const limits = LIMITS[options.tier ?? 'enterprise'];
-  const files = new SignedFiles('/cdn/generations', 3600);
+  const files = new SignedFiles('/cdn/generations', options.urlTtlSeconds ?? 3600);
   const spent: number[] = [];
   let origin = '';
   const minuteUsage = () => {
@@ -108,6 +88,11 @@ export async function startPerfBlockGateway(options: PerfBlockOptions) {
       return { bytes: await img.png({ compressionLevel: 4, adaptiveFiltering: true }).toBuffer(), mime: 'image/png', ext: 'png' };
     },
     publish: (image) => files.put(origin, image),
+    // ref 003: "400 Content Policy Violation".
+    screen(g) {
+      if (/\b(gore|graphic violence)\b/i.test(g.prompt))
+        throw new CompatError({ status: 400, message: 'This prompt violates the content policy of the selected provider.', type: 'invalid_request_error', param: 'prompt', code: 'content_policy_violation' });
+    },
     admit(_req, res, requestId, images) {
       // A request that fits the window, or the first of an empty window (bursts up to n are allowed).
       const used = minuteUsage();
@@ -139,29 +124,7 @@ export async function startPerfBlockGateway(options: PerfBlockOptions) {
     ...(defect ? { defect } : {}),
   });
 
-  const server = await listen(
-    async (req, res) => {
-      const id = gateway.config.requestId();
-      const url = target(req);
-      if (req.method === 'POST' && url.pathname === '/v1/images/generations') return gateway.generate(req, res, id);
-      if (req.method === 'GET' && files.owns(url.pathname)) {
-        const file = files.get(url);
-        if (typeof file === 'string') return gateway.sendError(res, { status: file === 'missing' ? 404 : 410, message: file === 'missing' ? 'No such image.' : 'This image URL has expired.', type: 'invalid_request_error', param: null, code: null }, id);
-        return sendBytes(res, 200, file.bytes, file.mime, { headers: { 'x-request-id': id } });
-      }
-      if (req.method === 'GET' && url.pathname === '/v1/models') {
-        try {
-          gateway.authenticate(req);
-          return gateway.listModels(res, id);
-        } catch (e) {
-          return gateway.sendError(res, (e as CompatError).spec, id);
-        }
-      }
-      req.resume();
-      gateway.sendError(res, { status: 404, message: `Not found: ${req.method} ${url.pathname}`, type: 'invalid_request_error', param: null, code: 'not_found' }, id);
-    },
-    (res) => sendJson(res, 500, { error: { message: 'internal error', type: 'server_error', param: null, code: null } }),
-  );
+  const server = await gateway.listen({ files, notFound: (route) => [`Not found: ${route}`, 'not_found'] });
   origin = server.origin;
   return { url: `${server.origin}/v1`, origin: server.origin, close: server.close };
 }

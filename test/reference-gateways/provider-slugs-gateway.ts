@@ -11,30 +11,20 @@
 import { randomBytes } from 'node:crypto';
 import { startCdn } from './lib/cdn.js';
 import { CompatError, CompatGateway, type CompatModel } from './lib/compat-core.js';
-import { listen, sendJson, target } from './lib/http.js';
+import { closeAll } from './lib/http.js';
+import { DALL_E_2, DALL_E_3 } from './lib/openai-upstream.js';
 import { encodePng, promptPicture } from './lib/png.js';
 
 export interface ProviderSlugsOptions {
   apiKey: string;
+  /** Lifetime of image URLs (default 3600 s: ref 001, expires after 1 hour). */
+  urlTtlSeconds?: number;
   defect?: string;
 }
 
 const MODELS: CompatModel[] = [
-  { id: 'dall-e-2', aliases: ['openai/dall-e-2'], owner: 'openai', promptMax: 1000, nMax: 10, sizes: ['256x256', '512x512', '1024x1024'], defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', usdPerImage: () => 0.02 },
-  {
-    id: 'dall-e-3',
-    aliases: ['openai/dall-e-3'],
-    owner: 'openai',
-    promptMax: 4000,
-    nMax: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    defaultSize: '1024x1024',
-    qualities: ['standard', 'hd'],
-    defaultQuality: 'standard',
-    styles: ['vivid', 'natural'],
-    revisesPrompt: true,
-    usdPerImage: (_s, q) => (q === 'hd' ? 0.08 : 0.04),
-  },
+  { ...DALL_E_2, aliases: ['openai/dall-e-2'] },
+  { ...DALL_E_3, aliases: ['openai/dall-e-3'] },
   {
     id: 'stable-diffusion-xl-1024-v1-0',
     aliases: ['stability/stable-diffusion-xl-1024-v1-0'],
@@ -54,7 +44,7 @@ const providerOf = (asked: string, owner: string) => (asked.includes('/') ? aske
 
 export async function startProviderSlugsGateway(options: ProviderSlugsOptions) {
   const defect = options.defect;
-  const cdn = await startCdn({ ttlSeconds: 3600, prefix: '/gen', ...(defect === 'url-404' ? { defect: 'missing' as const } : {}) });
+  const cdn = await startCdn({ ttlSeconds: options.urlTtlSeconds ?? 3600, prefix: '/gen', ...(defect === 'url-404' ? { defect: 'missing' as const } : {}) });
   const gateway = new CompatGateway({
     apiKeys: [options.apiKey],
     models: MODELS,
@@ -75,36 +65,18 @@ export async function startProviderSlugsGateway(options: ProviderSlugsOptions) {
     },
     // Moderation runs before generation for every provider.
     screen: (g) => {
+      if (BLOCKED.test(g.prompt) && g.fields.moderation !== 'low' && defect === 'content-policy-500')
+        throw new CompatError({ status: 500, message: 'Upstream provider error', type: 'api_error', param: null, code: 'upstream_error' });
       if (BLOCKED.test(g.prompt) && g.fields.moderation !== 'low')
         throw new CompatError({ status: 400, message: 'Your request was rejected due to content policy violations', type: 'invalid_request_error', param: null, code: 'content_policy_violation' });
     },
     chunked: true,
     ...(defect ? { defect } : {}),
   });
-  const server = await listen(
-    async (req, res) => {
-      const id = gateway.config.requestId();
-      const url = target(req);
-      if (req.method === 'POST' && url.pathname === '/v1/images/generations') return gateway.generate(req, res, id);
-      if (req.method === 'GET' && url.pathname === '/v1/models') {
-        try {
-          gateway.authenticate(req);
-          return gateway.listModels(res, id);
-        } catch (e) {
-          return gateway.sendError(res, (e as CompatError).spec, id);
-        }
-      }
-      req.resume();
-      gateway.sendError(res, { status: 404, message: `No route for ${req.method} ${url.pathname}`, type: 'invalid_request_error', param: null, code: 'route_not_found' }, id);
-    },
-    (res) => sendJson(res, 500, { error: { message: 'Internal gateway error', type: 'api_error', code: 'internal_error' } }),
-  );
+  const server = await gateway.listen({ notFound: (route) => [`No route for ${route}`, 'route_not_found'] });
   return {
     url: `${server.origin}/v1`,
     origin: server.origin,
-    async close() {
-      await server.close();
-      await cdn.close();
-    },
+    close: closeAll(server.close, cdn.close),
   };
 }

@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS, runConformance, type CheckResult, type ConformanceReport } from '../../src/conformance/index.js';
+import { builtInProfiles } from '../../src/contract/profiles.js';
+import { CHECKS, runConformance, type CheckResult, type ConformanceOptions, type ConformanceReport } from '../../src/conformance/index.js';
 import { REFERENCE_DEFECTS, REFERENCE_GAPS, type ReferenceDefect } from './defects.js';
 import { REFERENCE_GATEWAYS, REFERENCE_KEY, referenceGateway, type StartOptions } from './gateways.js';
 
@@ -14,17 +15,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bad = (r: CheckResult) => r.status === 'fail' || r.status === 'error';
 const describeResult = (r: CheckResult) => `${r.key} [${r.severity}]: ${r.status === 'fail' ? `expected ${r.expected}; observed ${r.observed}` : r.reason}`;
 
-async function run(gatewayName: string, start: Omit<StartOptions, 'apiKey'>, options: { models: string[]; only?: string[]; maxRetryWaitMs?: number }): Promise<ConformanceReport> {
+type RunOptions = Pick<ConformanceOptions, 'only' | 'maxRetryWaitMs' | 'triggers'> & { models: string[] };
+
+/** A suite run against a fresh gateway; a short URL lifetime goes into the profile too and turns on the expiry check's wait. */
+async function run(gatewayName: string, start: Omit<StartOptions, 'apiKey'>, options: RunOptions): Promise<ConformanceReport> {
   const g = referenceGateway(gatewayName);
   const gateway = await g.start({ apiKey: REFERENCE_KEY, ...start });
+  const profile = builtInProfiles()[g.profile]!;
   try {
     return await runConformance({
+      ...options,
       baseUrl: gateway.url,
       apiKey: REFERENCE_KEY,
-      profile: g.profile,
-      models: options.models,
-      ...(options.only ? { only: options.only } : {}),
-      ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+      profile: start.urlTtlSeconds ? { ...profile, urlTtlSeconds: start.urlTtlSeconds } : g.profile,
+      ...(start.urlTtlSeconds ? { waitUrlExpiry: true } : {}),
       maxImages: 500,
       timeoutMs: 15_000,
     });
@@ -38,7 +42,8 @@ const cleanRuns = new Map<string, Promise<ConformanceReport>>();
 function cleanReport(name: string): Promise<ConformanceReport> {
   let report = cleanRuns.get(name);
   if (!report) {
-    report = run(name, {}, { models: referenceGateway(name).models });
+    const g = referenceGateway(name);
+    report = run(name, {}, { models: g.models, ...(g.triggers ? { triggers: g.triggers } : {}) });
     cleanRuns.set(name, report);
   }
   return report;
@@ -85,6 +90,14 @@ describe.each(REFERENCE_GATEWAYS)('reference gateway $name ($source), profile $p
   });
 });
 
+describe.concurrent.each(REFERENCE_GATEWAYS)('reference gateway $name: image URLs', (g) => {
+  it('stop working once the lifetime has passed (2 s here; the references say one hour)', { timeout: 60_000 }, async () => {
+    const report = await run(g.name, { urlTtlSeconds: 2 }, { models: [g.models[0]!], only: ['urls.expire-after-ttl'] });
+    const result = report.results.find((r) => r.id === 'urls.expire-after-ttl');
+    expect(result && `${result.status}: ${result.observed ?? result.reason}`).toMatch(/^pass/);
+  });
+});
+
 describe('the table of reference defects', () => {
   it('has at least 30 distinct defects over every gateway, each naming registered MUST checks its run selects', () => {
     expect(REFERENCE_DEFECTS.length).toBeGreaterThanOrEqual(30);
@@ -102,9 +115,14 @@ describe('the table of reference defects', () => {
   });
 });
 
+function defectRunOptions(d: ReferenceDefect): RunOptions {
+  const triggers = referenceGateway(d.gateway).triggers;
+  return { models: d.models, only: d.only ?? d.caughtBy, ...(d.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: d.maxRetryWaitMs } : {}), ...(triggers ? { triggers } : {}) };
+}
+
 /** The checks a defect names must pass on the clean gateway: its full run, or a control run with the same setup. */
 async function control(d: ReferenceDefect): Promise<CheckResult[]> {
-  const report = d.setup ? await run(d.gateway, d.setup, { models: d.models, only: d.only ?? d.caughtBy, ...(d.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: d.maxRetryWaitMs } : {}) }) : await cleanReport(d.gateway);
+  const report = d.setup ? await run(d.gateway, d.setup, defectRunOptions(d)) : await cleanReport(d.gateway);
   return report.results.filter((r) => d.caughtBy.includes(r.id) && (!r.model || d.models.includes(r.model)));
 }
 
@@ -114,7 +132,7 @@ describe.concurrent.each(REFERENCE_DEFECTS)('reference defect $id ($gateway: $de
     expect(clean.filter((r) => r.status !== 'pass' && r.status !== 'not-applicable').map(describeResult), `${d.id}: the clean gateway fails the catching checks`).toEqual([]);
     for (const id of d.caughtBy) expect(clean.some((r) => r.id === id && r.status === 'pass'), `${d.id}: ${id} passed on the clean gateway`).toBe(true);
 
-    const report = await run(d.gateway, { ...d.setup, defect: d.defect }, { models: d.models, only: d.only ?? d.caughtBy, ...(d.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: d.maxRetryWaitMs } : {}) });
+    const report = await run(d.gateway, { ...d.setup, defect: d.defect }, defectRunOptions(d));
     const missed = d.caughtBy.filter((id) => !report.results.some((r) => r.id === id && r.status === 'fail'));
     const seen = report.results.filter((r) => d.caughtBy.includes(r.id)).map((r) => `${r.key}=${r.status}${r.observed ? `: ${r.observed}` : r.reason ? ` (${r.reason})` : ''}`);
     expect(missed, `${d.id}: not caught by; results: ${seen.join(' | ')}`).toEqual([]);
@@ -124,7 +142,7 @@ describe.concurrent.each(REFERENCE_DEFECTS)('reference defect $id ($gateway: $de
 
 describe.concurrent.each(REFERENCE_GAPS)('known gap $id ($gateway: $defect)', (d) => {
   it(`is not seen yet (missing: ${d.missing})`, { timeout: 90_000 }, async () => {
-    const report = await run(d.gateway, { ...d.setup, defect: d.defect }, { models: d.models, only: d.only ?? [] });
+    const report = await run(d.gateway, { ...d.setup, defect: d.defect }, defectRunOptions(d));
     const caught = report.results.filter((r) => bad(r) && r.severity === 'MUST').map(describeResult);
     expect(caught, `${d.id}: the suite now catches this defect - move it to REFERENCE_DEFECTS with the checks that catch it`).toEqual([]);
   });

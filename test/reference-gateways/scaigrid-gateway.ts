@@ -16,30 +16,21 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CompatError, CompatGateway, type CompatModel, type ErrorSpec, type Generation, type StoredImage } from './lib/compat-core.js';
 import { listen, mediaTypeOf, readBody, sendBytes, sendJson, target } from './lib/http.js';
+import { DALL_E_2, DALL_E_3 } from './lib/openai-upstream.js';
 import { encodePng, promptPicture } from './lib/png.js';
 
 export interface ScaiGridOptions {
   apiKey: string;
   /** Images the tenant may still make (BUDGET_EXCEEDED beyond). Default: unlimited. */
   budgetImages?: number;
+  /** Lifetime of media tokens (default 3600 s: ref 000, 1 hour by default). */
+  urlTtlSeconds?: number;
   defect?: string;
 }
 
 const MODELS: CompatModel[] = [
-  {
-    id: 'openai/dall-e-3',
-    owner: 'openai',
-    promptMax: 4000,
-    nMax: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    defaultSize: '1024x1024',
-    qualities: ['standard', 'hd'],
-    defaultQuality: 'standard',
-    styles: ['vivid', 'natural'],
-    revisesPrompt: true,
-    usdPerImage: (_s, q) => (q === 'hd' ? 0.08 : 0.04),
-  },
-  { id: 'openai/dall-e-2', owner: 'openai', promptMax: 1000, nMax: 10, sizes: ['256x256', '512x512', '1024x1024'], defaultSize: '1024x1024', qualities: ['standard'], defaultQuality: 'standard', usdPerImage: () => 0.02 },
+  { ...DALL_E_3, id: 'openai/dall-e-3' },
+  { ...DALL_E_2, id: 'openai/dall-e-2' },
   { id: 'stability/sd-xl', owner: 'scaiinfer', promptMax: 4000, nMax: 10, sizes: ['1024x1024'], defaultSize: '1024x1024', usdPerImage: () => 0.004 },
 ];
 /** Known to ScaiGrid, not configured for this tenant. */
@@ -49,7 +40,9 @@ const OTHER_MODALITIES = [
   { id: 'openai/whisper-1', modality: 'audio', owned_by: 'openai' },
   { id: 'openai/text-embedding-3-small', modality: 'embedding', owned_by: 'openai' },
 ];
-const BLOCKED = /\b(gore|massacre)\b/i;
+const BLOCKED = /\b(gore|graphic violence)\b/i;
+/** Tenants other than the key's own, chosen with X-ScaiGrid-Tenant: a trial tenant whose image budget is spent. */
+const SPENT_TENANTS = new Set(['trial-exhausted']);
 const NATIVE_CODES: Record<number, string> = { 400: 'VALIDATION_ERROR', 401: 'UNAUTHENTICATED', 403: 'MODEL_ACCESS_DENIED', 404: 'NOT_FOUND', 410: 'MEDIA_EXPIRED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'BUDGET_EXCEEDED', 502: 'BACKEND_ERROR' };
 
 export async function startScaiGridGateway(options: ScaiGridOptions) {
@@ -58,7 +51,7 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
   const media = new Map<string, StoredImage>();
   let budget = options.budgetImages ?? Number.POSITIVE_INFINITY;
   let origin = '';
-  const ttl = defect === 'media-never-expires' ? 20 * 365 * 86400 : 3600;
+  const ttl = defect === 'media-never-expires' ? 20 * 365 * 86400 : options.urlTtlSeconds ?? 3600;
 
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
   function mediaUrl(image: StoredImage): string {
@@ -98,6 +91,15 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
       ext: 'png',
     }),
     publish: (image) => mediaUrl(image),
+    admit(req, res, requestId) {
+      try {
+        checkTenant(req);
+        return false;
+      } catch (e) {
+        gateway.sendError(res, (e as CompatError).spec, requestId);
+        return true;
+      }
+    },
     screen(g) {
       if (BLOCKED.test(g.prompt)) throw new CompatError({ status: 400, message: 'Your request was rejected by the provider safety filter.', type: 'invalid_request_error', param: null, code: 'content_policy_violation' });
       if (budget < g.n) throw new CompatError({ status: 429, message: 'The image budget of this tenant is exhausted.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' });
@@ -116,9 +118,15 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
     }
   }
 
+  function checkTenant(req: IncomingMessage): void {
+    const tenant = req.headers['x-scaigrid-tenant'];
+    if (typeof tenant === 'string' && SPENT_TENANTS.has(tenant))
+      throw new CompatError({ status: 429, message: `The image budget of tenant ${tenant} is exhausted.`, type: 'insufficient_quota', param: null, code: 'insufficient_quota' });
+  }
+
   function nativeError(res: ServerResponse, e: ErrorSpec, requestId: string, extra: Record<string, string> = {}): void {
     // Native codes by status; a safety refusal is the upstream's (BACKEND_ERROR, 502).
-    const refused = e.code === 'content_policy_violation';
+    const refused = e.code === 'content_policy_violation' || (defect === 'budget-backend-error' && e.status === 429);
     const broken = defect === 'native-validation-500' && e.status === 400 && !refused;
     const code = broken ? 'INTERNAL_ERROR' : refused ? 'BACKEND_ERROR' : NATIVE_CODES[e.status] ?? 'INTERNAL_ERROR';
     const status = broken ? 500 : refused ? 502 : e.status;
@@ -143,6 +151,7 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
       }
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new CompatError({ status: 400, message: 'The request body must be an object.', type: 'invalid_request_error', param: null, code: null });
       checkModel(fields);
+      checkTenant(req);
       const g: Generation = gateway.validate(fields, requestId);
       gateway.config.screen!(g);
       const data = [];

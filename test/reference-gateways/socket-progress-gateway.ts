@@ -11,29 +11,20 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { Server as SocketServer } from 'socket.io';
 import { startCdn } from './lib/cdn.js';
-import { CompatError, CompatGateway, type CompatModel, type Generation } from './lib/compat-core.js';
+import { CompatGateway, type CompatModel, type Generation } from './lib/compat-core.js';
 import { listen, sendJson, target } from './lib/http.js';
+import { DALL_E_3 } from './lib/openai-upstream.js';
 import { encodePng, promptPicture } from './lib/png.js';
 
 export interface SocketProgressOptions {
   apiKey: string;
+  /** Lifetime of image URLs (default 3600 s). */
+  urlTtlSeconds?: number;
   defect?: string;
 }
 
 const MODELS: CompatModel[] = [
-  {
-    id: 'dall-e-3',
-    owner: 'openai',
-    promptMax: 4000,
-    nMax: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    defaultSize: '1024x1024',
-    qualities: ['standard', 'hd'],
-    defaultQuality: 'standard',
-    styles: ['vivid', 'natural'],
-    revisesPrompt: true,
-    usdPerImage: () => 0.04,
-  },
+  DALL_E_3,
   {
     id: 'stable-diffusion-xl',
     owner: 'comfyui',
@@ -51,7 +42,7 @@ const STEPS = 20;
 
 export async function startSocketProgressGateway(options: SocketProgressOptions) {
   const defect = options.defect;
-  const cdn = await startCdn({ ttlSeconds: 3600, prefix: '/outputs' });
+  const cdn = await startCdn({ ttlSeconds: options.urlTtlSeconds ?? 3600, prefix: '/outputs' });
   let io: SocketServer | undefined;
   const progressIds = new Map<string, string>();
 
@@ -108,18 +99,10 @@ export async function startSocketProgressGateway(options: SocketProgressOptions)
           progressIds.delete(id);
         }
       }
-      if (req.method === 'GET' && url.pathname === '/v1/models') {
-        try {
-          gateway.authenticate(req);
-          return gateway.listModels(res, id);
-        } catch (e) {
-          return gateway.sendError(res, (e as CompatError).spec, id);
-        }
-      }
+      if (req.method === 'GET' && url.pathname === '/v1/models') return gateway.serveModels(req, res, id);
       // Socket.IO answers its own engine path.
       if (url.pathname.startsWith('/socket.io/')) return;
-      req.resume();
-      gateway.sendError(res, { status: 404, message: `Unknown endpoint ${req.method} ${url.pathname}`, type: 'invalid_request_error', param: null, code: null }, id);
+      gateway.notFound(req, res, id, `Unknown endpoint ${req.method} ${url.pathname}`, null);
     },
     (res) => sendJson(res, 500, { error: { message: 'internal error', type: 'server_error', param: null, code: null } }),
   );
@@ -127,7 +110,7 @@ export async function startSocketProgressGateway(options: SocketProgressOptions)
   const ns = io.of('/image-progress');
   ns.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
-    if (token === options.apiKey) next();
+    if (token === options.apiKey || defect === 'progress-any-token') next();
     else next(new Error('unauthorized: a valid API key is required in auth.token'));
   });
   ns.on('connection', (socket) => {

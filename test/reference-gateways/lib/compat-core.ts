@@ -6,7 +6,8 @@
 //
 // Defects are named single faults a config can switch on (test/reference-gateways/defects.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearer, mediaTypeOf, readBody, sendJson, type SendOptions } from './http.js';
+import { bearer, listen, mediaTypeOf, readBody, sendBytes, sendJson, target, type Listening, type SendOptions } from './http.js';
+import type { SignedFiles } from './signed-files.js';
 
 export interface CompatModel {
   id: string;
@@ -136,6 +137,47 @@ export class CompatGateway {
     this.send(res, 200, { object: 'list', data }, requestId);
   }
 
+  /** GET …/models: the list for a valid key, else the 401. */
+  serveModels(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    try {
+      this.authenticate(req);
+      this.listModels(res, requestId);
+    } catch (error) {
+      if (!(error instanceof CompatError)) throw error;
+      this.sendError(res, error.spec, requestId);
+    }
+  }
+
+  /** Any other route: a 404 in the gateway's dialect (the body, if any, is drained). */
+  notFound(req: IncomingMessage, res: ServerResponse, requestId: string, message: string, code: string | null): void {
+    req.resume();
+    this.sendError(res, { status: 404, message, type: 'invalid_request_error', param: null, code }, requestId);
+  }
+
+  /** GET of an image the gateway hosts itself: the bytes, or a 404 (unknown, forged) / 410 (expired) in its dialect. */
+  serveFile(files: SignedFiles, url: URL, res: ServerResponse, requestId: string): void {
+    const file = files.get(url);
+    if (file === 'missing') return this.sendError(res, { status: 404, message: 'No such image.', type: 'invalid_request_error', param: null, code: 'file_not_found' }, requestId);
+    if (file === 'expired') return this.sendError(res, { status: 410, message: 'This image link has expired; generate the image again.', type: 'invalid_request_error', param: null, code: 'url_expired' }, requestId);
+    sendBytes(res, 200, file.bytes, file.mime, { headers: { 'x-request-id': requestId, 'cache-control': 'private, max-age=3600' } });
+  }
+
+  /** Serves the gateway on loopback: generations, its hosted images, the model list, else a 404 in its dialect. */
+  listen(options: { files?: SignedFiles; notFound(route: string): [message: string, code: string | null] }): Promise<Listening> {
+    return listen(
+      async (req, res) => {
+        const id = this.config.requestId();
+        const url = target(req);
+        if (req.method === 'POST' && url.pathname === '/v1/images/generations') return this.generate(req, res, id);
+        if (req.method === 'GET' && options.files?.owns(url.pathname)) return this.serveFile(options.files, url, res, id);
+        if (req.method === 'GET' && url.pathname === '/v1/models') return this.serveModels(req, res, id);
+        const [message, code] = options.notFound(`${req.method} ${url.pathname}`);
+        this.notFound(req, res, id, message, code);
+      },
+      (res) => sendJson(res, 500, this.config.errorBody({ status: 500, message: 'Internal gateway error.', type: 'server_error', param: null, code: null }, '')),
+    );
+  }
+
   /** Validates a generation request body into a Generation (throws CompatError). */
   validate(fields: Record<string, unknown>, requestId: string): Generation {
     const c = this.config;
@@ -173,7 +215,7 @@ export class CompatGateway {
     if (d === 'size-ignored') size = model.defaultSize;
     const dims = parseSize(size);
     if (!dims) throw bad(`'size' must be WIDTHxHEIGHT, got '${size}'.`, 'size', 'invalid_size');
-    if (!model.sizes.includes(size)) {
+    if (!model.sizes.includes(size) && d !== 'size-unchecked') {
       const cu = model.custom;
       const [w, h] = dims;
       const ok = cu && w % cu.multipleOf === 0 && h % cu.multipleOf === 0 && Math.min(w, h) >= cu.minEdge && Math.max(w, h) <= cu.maxEdge && Math.max(w / h, h / w) <= cu.maxAspect;

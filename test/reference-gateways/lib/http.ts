@@ -105,3 +105,10 @@ export function mediaTypeOf(req: IncomingMessage): string {
 export function target(req: IncomingMessage): URL {
   return new URL(req.url ?? '/', 'http://gateway.invalid');
 }
+
+/** Closes servers one after the other (a gateway and the CDN it uploads to). */
+export function closeAll(...closers: Array<() => Promise<void>>): () => Promise<void> {
+  return async () => {
+    for (const close of closers) await close();
+  };
+}
