@@ -36,7 +36,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'openai-url-404', gateway: 'openai', defect: 'url-404', models: ['dall-e-2'], caughtBy: ['images.url-download'], source: 'facts §6.4 (a url is fetchable during the test)' },
   { id: 'openai-request-id-missing', gateway: 'openai', defect: 'request-id-missing', models: ['dall-e-2'], caughtBy: ['headers.request-id-success', 'headers.request-id-error'], source: 'facts §2.2, §6.13 (x-request-id on success and error)' },
   { id: 'openai-url-never-expires', gateway: 'openai', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'facts §1.2 (URLs are valid for 60 minutes), §5.19 (se= expiry on blob URLs)' },
-  { id: 'openai-quota-as-rate-limit', gateway: 'openai', defect: 'quota-as-rate-limit', models: ['dall-e-2'], caughtBy: ['errors.quota'], source: 'facts §2.1 (429 insufficient_quota vs rate_limit_exceeded), §2.2 (no Retry-After on quota errors)' },
+  { id: 'openai-quota-as-rate-limit', gateway: 'openai', defect: 'quota-as-rate-limit', models: ['dall-e-2'], caughtBy: ['errors.quota'], maxRetryWaitMs: 0, source: 'facts §2.1 (429 insufficient_quota vs rate_limit_exceeded), §2.2 (no Retry-After on quota errors)' },
   { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
 
   // ref 000 (ScaiGrid)
