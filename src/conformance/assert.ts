@@ -127,7 +127,8 @@ export function judgeClientError(ex: Exchange, ctx: ErrorJudgeContext, exp: Clie
   if (!ex.response) return fail(expected, describe(ex), [ex], ex.error?.kind === 'network' ? CONNECTION_NOTE : undefined);
   const status = ex.response.status;
   if (status >= 200 && status < 300) return fail(expected, `accepted: ${describe(ex)}`, [ex], 'The gateway accepted an invalid request instead of rejecting it (silent dropping or clamping).');
-  if (status >= 500) return fail(expected, describe(ex), [ex], RETRY_NOTE);
+  // A 5xx is a client error mislabelled - unless the contract itself gives that status (ref 000's BACKEND_ERROR is 502).
+  if (status >= 500 && !exp.statuses.includes(status)) return fail(expected, describe(ex), [ex], RETRY_NOTE);
   if (!exp.statuses.includes(status)) {
     const note =
       status >= 400 && status < 500 && ![400, 401, 403, 404, 409, 413, 415, 429].includes(status)

@@ -3,6 +3,7 @@
 // that expire after the profile's lifetime (opt-in: it waits), and the errors only the gateway's owner
 // can trigger (content policy, budget, quota: opt-in through --trigger).
 import { metadataMode } from '../../contract/profiles.js';
+import { constVocabulary } from '../../contract/spec.js';
 import { fail, judgeBody, judgeClientError, pass, skip, type ClientErrorExpectation } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { describe } from '../exchange.js';
@@ -16,6 +17,11 @@ import { namesModel } from './model-rules.js';
 
 /** Slack on top of the profile's URL lifetime before an old URL must stop working: a tenth of it, 1-30 s (clock skew, caching). */
 const expiryGrace = (ttl: number) => Math.min(30, Math.max(1, Math.ceil(ttl / 10)));
+
+/** The status the spec gives a native error code (NativeErrorCode x-status). */
+function nativeStatus(code: string): number {
+  return constVocabulary('NativeErrorCode').find((c) => c.value === code)?.status ?? 400;
+}
 
 function isDeepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -94,7 +100,7 @@ const triggerChecks: CheckDef[] = TRIGGERS.map((c) => ({
     const ex = await ctx.send(triggerRequest(ctx, ctx.primary, trigger, `${c.kind} trigger`));
     const native = ctx.profile.nativeEnvelope === true && ctx.profile.operations.includes('generateNativeImage');
     const exp: ClientErrorExpectation = native
-      ? { statuses: c.statuses, envelope: 'native', nativeCode: c.nativeCode, what: `${c.kind} trigger` }
+      ? { statuses: [nativeStatus(c.nativeCode)], envelope: 'native', nativeCode: c.nativeCode, what: `${c.kind} trigger` }
       : { statuses: c.statuses, kind: c.errorKind, what: `${c.kind} trigger` };
     return judgeClientError(ex, ctx, exp);
   },
