@@ -37,6 +37,8 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'openai-request-id-missing', gateway: 'openai', defect: 'request-id-missing', models: ['dall-e-2'], caughtBy: ['headers.request-id-success', 'headers.request-id-error'], source: 'facts §2.2, §6.13 (x-request-id on success and error)' },
   { id: 'openai-url-never-expires', gateway: 'openai', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'facts §1.2 (URLs are valid for 60 minutes), §5.19 (se= expiry on blob URLs)' },
   { id: 'openai-quota-as-rate-limit', gateway: 'openai', defect: 'quota-as-rate-limit', models: ['dall-e-2'], caughtBy: ['errors.quota'], maxRetryWaitMs: 0, source: 'facts §2.1 (429 insufficient_quota vs rate_limit_exceeded), §2.2 (no Retry-After on quota errors)' },
+  { id: 'openai-edit-any-format', gateway: 'openai', defect: 'edit-any-format', models: ['dall-e-2'], caughtBy: ['edits.format-rejected'], source: 'facts §1.6 (dall-e-2 edits: exactly one square PNG under 4MB)' },
+  { id: 'openai-mask-unchecked', gateway: 'openai', defect: 'mask-unchecked', models: ['gpt-image-1'], caughtBy: ['edits.mask-size-mismatch'], source: 'facts §1.6 (mask: a PNG with the same dimensions as image)' },
   { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
 
   // ref 000 (ScaiGrid)
@@ -93,6 +95,4 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
  */
 export const REFERENCE_GAPS: Array<ReferenceDefect & { missing: string }> = [
   { id: 'progress-any-token', gateway: 'socket-progress', defect: 'progress-any-token', models: ['stable-diffusion-xl'], caughtBy: [], only: ['progress'], source: 'ref 002 (progress of your jobs), AsyncAPI (the client connects with its API key)', missing: 'a connection to /image-progress with a wrong key is refused' },
-  { id: 'openai-edit-any-format', gateway: 'openai', defect: 'edit-any-format', models: ['dall-e-2'], caughtBy: [], only: ['edits'], source: 'facts §1.6 (dall-e-2 edits: exactly one square PNG under 4MB)', missing: 'a dall-e-2 edit of a non-PNG image is a 400' },
-  { id: 'openai-mask-unchecked', gateway: 'openai', defect: 'mask-unchecked', models: ['gpt-image-1'], caughtBy: [], only: ['edits'], source: 'facts §1.6 (mask: same dimensions as image)', missing: 'an edit whose mask has other dimensions than the image is a 400' },
 ];

@@ -107,6 +107,8 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
       'edits.single-image',
       'edits.multi-image',
       'edits.every-image-used',
+      'edits.format-rejected',
+      'edits.mask-size-mismatch',
       'variations.create',
       'variations.non-square-rejected',
       'model-rules.custom-size-accepted',

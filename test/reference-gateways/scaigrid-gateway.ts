@@ -86,7 +86,7 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
     requestId: randomUUID,
     errorBody: (e) => ({ error: { message: e.message, type: e.type, param: e.param, code: e.code } }),
     render: (g, i) => ({
-      bytes: encodePng(g.width, g.height, promptPicture(`${g.prompt}|${i}`, g.width, g.height), { colour: 'rgb16', text: { Source: 'ScaiGrid media' }, level: 3 }),
+      bytes: encodePng(g.width, g.height, promptPicture(`${g.prompt}|${i}`, g.width, g.height), { colour: 'rgb16', text: { Source: 'ScaiGrid media' } }),
       mime: 'image/png',
       ext: 'png',
     }),

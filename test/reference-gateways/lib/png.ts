@@ -12,7 +12,7 @@ export interface PngOptions {
   text?: Record<string, string>;
   /** Largest IDAT chunk in bytes (default: one chunk). */
   idatChunkBytes?: number;
-  /** zlib level (default 6). */
+  /** zlib level (default 1: fast; the pictures are gradients). */
   level?: number;
 }
 
@@ -94,7 +94,7 @@ export function encodePng(width: number, height: number, pixel: Pixel, options: 
   const raw = options.interlace
     ? Buffer.concat(ADAM7.map(([x0, y0, dx, dy]) => scanlines(width, height, pixel, colour, x0, y0, dx, dy)))
     : scanlines(width, height, pixel, colour, 0, 0, 1, 1);
-  const compressed = deflateSync(raw, { level: options.level ?? 6 });
+  const compressed = deflateSync(raw, { level: options.level ?? 1 });
   const parts = [SIGNATURE, chunk('IHDR', ihdr)];
   for (const [k, v] of Object.entries(options.text ?? {})) parts.push(chunk('tEXt', Buffer.from(`${k}\0${v}`, 'latin1')));
   if (colour === 'palette') parts.push(chunk('PLTE', cubePalette()));
