@@ -75,7 +75,7 @@ export function loadProfile(nameOrFile: string): Profile {
   const unknown = named.filter(([, m]) => !findModel(m));
   if (unknown.length)
     throw new ProfileError(
-      `profile file ${nameOrFile} is invalid: ${unknown[0]![0]}: names ${unknown.map(([, m]) => `'${m}'`).join(', ')}, which the catalogue does not know (add it with --catalogue FILE)`,
+      `profile file ${nameOrFile} is invalid: ${unknown[0]![0]}: names ${[...new Set(unknown.map(([, m]) => `'${m}'`))].join(', ')}, which the catalogue does not know (add it with --catalogue FILE)`,
     );
   return profile;
 }
