@@ -39,6 +39,9 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'openai-quota-as-rate-limit', gateway: 'openai', defect: 'quota-as-rate-limit', models: ['dall-e-2'], caughtBy: ['errors.quota'], maxRetryWaitMs: 0, source: 'facts §2.1 (429 insufficient_quota vs rate_limit_exceeded), §2.2 (no Retry-After on quota errors)' },
   { id: 'openai-edit-any-format', gateway: 'openai', defect: 'edit-any-format', models: ['dall-e-2'], caughtBy: ['edits.format-rejected'], source: 'facts §1.6 (dall-e-2 edits: exactly one square PNG under 4MB)' },
   { id: 'openai-mask-unchecked', gateway: 'openai', defect: 'mask-unchecked', models: ['gpt-image-1'], caughtBy: ['edits.mask-size-mismatch'], source: 'facts §1.6 (mask: a PNG with the same dimensions as image)' },
+  { id: 'openai-transparent-ignored', gateway: 'openai', defect: 'transparent-ignored', models: ['gpt-image-1'], caughtBy: ['images.transparent-background'], source: 'facts §1.2 (background transparent, png or webp), §6.11 (verify the alpha channel)' },
+  { id: 'openai-stream-no-completed', gateway: 'openai', defect: 'stream-no-completed', models: ['gpt-image-1'], caughtBy: ['streaming.event-sequence'], source: 'facts §1.5 (exactly one image_generation.completed ends the stream), §6.12' },
+  { id: 'openai-echo-auto', gateway: 'openai', defect: 'echo-auto', models: ['gpt-image-1'], caughtBy: ['success.echo-fields'], source: 'facts §1.4 (response size never auto), §4.2 (LiteLLM echoes size "auto")' },
   { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
 
   // ref 000 (ScaiGrid)
@@ -60,6 +63,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'slugs-n-ignored', gateway: 'provider-slugs', defect: 'n-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.n-max'], source: 'ref 001 (Multiple Images (DALL-E 2): n 4 gives 4 items)' },
   { id: 'slugs-error-as-200', gateway: 'provider-slugs', defect: 'error-as-200', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero', 'model-rules.size-foreign-rejected'], source: 'ref 001 (invalid_size is an error), facts §4.5 (200 with an error body)' },
 
+  { id: 'slugs-validation-422', gateway: 'provider-slugs', defect: 'validation-422', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero'], source: 'ref 001 (400 error bodies), facts §6.8 (missing prompt: 400, not 422)' },
   { id: 'slugs-content-policy-500', gateway: 'provider-slugs', defect: 'content-policy-500', models: ['dall-e-3'], caughtBy: ['errors.content-policy'], source: 'ref 001 (content_policy_violation error body), facts §3.4 (a 5xx is retried three times)' },
 
   // ref 002 (Socket.IO progress)
@@ -76,6 +80,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'perf-missing', gateway: 'perf-block', defect: 'perf-missing', models: ['dall-e-3'], caughtBy: ['perf.present'], source: 'ref 003 (response fields perf.*)' },
   { id: 'perf-model-wrong', gateway: 'perf-block', defect: 'perf-model-wrong', models: ['dall-e-3'], caughtBy: ['perf.model-used'], source: 'ref 003 (perf.model_used: model that generated the image)' },
   { id: 'perf-retry-after-missing', gateway: 'perf-block', defect: 'retry-after-missing', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.retry-after'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 rate limit, Free tier 5 images/minute), facts §2.2 (Retry-After)' },
+  { id: 'perf-rate-limit-text-plain', gateway: 'perf-block', defect: 'rate-limit-text-plain', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.rate-limit-envelope'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 Rate Limit error response), facts §5.21 (Cloudflare text/plain "error code: 1015")' },
   { id: 'perf-default-model-wrong', gateway: 'perf-block', defect: 'default-model-wrong', models: ['dall-e-3'], caughtBy: ['model-rules.model-omitted'], source: 'ref 003 (model default dall-e-3)' },
   { id: 'perf-size-ignored', gateway: 'perf-block', defect: 'size-ignored', models: ['flux-pro'], caughtBy: ['model-rules.custom-size-accepted'], source: 'ref 003 (flux-pro: 1024x1024, custom sizes)' },
   { id: 'perf-validation-500', gateway: 'perf-block', defect: 'validation-500', models: ['dall-e-3'], caughtBy: ['negative.n-zero', 'model-rules.n-over-max'], source: 'ref 003 (400 Bad Request), facts §3.4 (SDKs retry 5xx)' },
@@ -85,6 +90,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'dalle-prompt-limit-bytes', gateway: 'dalle-only', defect: 'prompt-limit-bytes', models: ['dall-e-2'], caughtBy: ['model-rules.prompt-max-accepted'], source: 'ref 004 (max 1000 chars for dall-e-2), facts §6.10 (one-api counts bytes)' },
   { id: 'dalle-size-ignored', gateway: 'dalle-only', defect: 'size-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.size-allowed', 'images.dimensions'], source: 'ref 004 (size 256x256 | 512x512 | 1024x1024)' },
   { id: 'dalle-url-never-expires', gateway: 'dalle-only', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'ref 004 upstream (facts §1.2: URLs valid for 60 minutes)' },
+  { id: 'dalle-unknown-model-500', gateway: 'dalle-only', defect: 'unknown-model-500', models: ['dall-e-2'], caughtBy: ['negative.unknown-model'], source: 'ref 004 (model: dall-e-2, dall-e-3 only), facts §3.4 (5xx retried)' },
   { id: 'dalle-created-ms', gateway: 'dalle-only', defect: 'created-ms', models: ['dall-e-2'], caughtBy: ['success.created-unix-seconds'], source: 'ref 004 (created: the Unix timestamp)' },
   { id: 'dalle-n-clamped', gateway: 'dalle-only', defect: 'n-clamped', models: ['dall-e-3'], caughtBy: ['model-rules.n-over-max'], source: 'ref 004 (n: 1 for dall-e-3)' },
 ];

@@ -33,6 +33,9 @@ export type OpenAiDefect =
   | 'url-never-expires' // signed URLs valid for ten years (facts §1.2: valid for 60 minutes)
   | 'request-id-missing' // no x-request-id (facts §2.2, §6.13)
   | 'variations-501' // variations not implemented (facts §4.3, one-api)
+  | 'transparent-ignored' // background: transparent gives an opaque image (facts §6.11)
+  | 'stream-no-completed' // the stream ends without image_generation.completed (facts §1.5, §6.12)
+  | 'echo-auto' // `size: auto` echoed as "auto" (facts §4.2: LiteLLM echoes the request)
   | 'edit-any-format' // dall-e-2 edits take a JPEG (facts §1.6: one square PNG)
   | 'mask-unchecked'; // a mask of other dimensions than the image is used (facts §1.6)
 
@@ -122,6 +125,8 @@ interface Job {
   width: number;
   height: number;
   size: string;
+  /** The size as the request put it (`auto` included). */
+  sizeAsked: string;
   quality: string;
   responseFormat: 'url' | 'b64_json';
   outputFormat: 'png' | 'jpeg' | 'webp';
@@ -263,6 +268,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
       width,
       height,
       size,
+      sizeAsked: asked,
       quality,
       responseFormat,
       outputFormat,
@@ -287,7 +293,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
         raw[o] = (x * 255) / width;
         raw[o + 1] = seed;
         raw[o + 2] = (y * 255) / height;
-        raw[o + 3] = job.background === 'transparent' && x > width / 2 && y > height / 2 ? 0 : 255;
+        raw[o + 3] = job.background === 'transparent' && defect !== 'transparent-ignored' && x > width / 2 && y > height / 2 ? 0 : 255;
       }
     }
     let format = job.outputFormat;
@@ -330,7 +336,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
         }
         const img = await render(job, i);
         const ev = { type: `${prefix}.completed`, b64_json: img.bytes.toString('base64'), ...common, usage: usage(job, 1, false) };
-        res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
+        if (defect !== 'stream-no-completed') res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
       }
       res.end();
       return;
@@ -345,7 +351,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
       data.push(item);
     }
     const body: Record<string, unknown> = { created, data };
-    if (gpt) Object.assign(body, { background: job.background, output_format: job.outputFormat, size: job.size, quality: job.quality, usage: usage(job, job.n, true) });
+    if (gpt) Object.assign(body, { background: job.background, output_format: job.outputFormat, size: defect === 'echo-auto' && job.sizeAsked === 'auto' ? 'auto' : job.size, quality: job.quality, usage: usage(job, job.n, true) });
     sendJson(res, 200, body, { headers: baseHeaders(id, started) });
   }
 

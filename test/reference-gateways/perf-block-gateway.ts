@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { CompatError, CompatGateway, type CompatModel } from './lib/compat-core.js';
 import { DALL_E_2, DALL_E_3 } from './lib/openai-upstream.js';
+import { sendBytes } from './lib/http.js';
 import { promptPicture } from './lib/png.js';
 import { SignedFiles } from './lib/signed-files.js';
 
@@ -101,6 +102,10 @@ export async function startPerfBlockGateway(options: PerfBlockOptions) {
         return false;
       }
       const retry = Math.max(1, Math.ceil((spent[0]! + 60_000 - Date.now()) / 1000));
+      if (defect === 'rate-limit-text-plain') {
+        sendBytes(res, 429, Buffer.from('error code: 1015'), 'text/plain; charset=UTF-8', { headers: { 'retry-after': String(retry), 'x-request-id': requestId } });
+        return true;
+      }
       gateway.sendError(
         res,
         { status: 429, message: `Rate limit reached: ${limits.perMinute} images per minute on your tier. Try again in ${retry}s.`, type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' },

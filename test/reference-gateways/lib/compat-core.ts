@@ -293,6 +293,8 @@ export class CompatGateway {
     } catch (error) {
       if (!(error instanceof CompatError)) throw error;
       if (c.defect === 'validation-500' && error.spec.status === 400) return this.sendError(res, { ...error.spec, status: 500 }, requestId);
+      if (c.defect === 'validation-422' && error.spec.status === 400) return this.sendError(res, { ...error.spec, status: 422 }, requestId);
+      if (c.defect === 'unknown-model-500' && error.spec.code === 'model_not_found') return this.sendError(res, { ...error.spec, status: 500, type: 'server_error' }, requestId);
       if (c.defect === 'error-as-200' && error.spec.status === 400) return this.send(res, 200, c.errorBody(error.spec, requestId), requestId);
       this.sendError(res, error.spec, requestId);
     }
