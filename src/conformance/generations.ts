@@ -205,7 +205,8 @@ function jsonRequest(ctx: RunContext, operation: ImageOperation, fields: Record<
       ...expect,
     },
     ...(size ? { size } : m ? { size: resolveSize(m, undefined) } : {}),
-    ...(typeof fields.quality === 'string' ? { quality: fields.quality } : {}),
+    // The price is that of the quality served: the one asked for, else the model's default.
+    ...(typeof fields.quality === 'string' ? { quality: fields.quality } : defaultQuality(m) ? { quality: defaultQuality(m)! } : {}),
   };
 }
 
@@ -243,7 +244,7 @@ function multipartRequest(
       format: expectedFormat(m),
     },
     ...(fields.size ? { size: fields.size } : {}),
-    ...(q ? { quality: q } : {}),
+    ...(q ? { quality: q } : defaultQuality(m) ? { quality: defaultQuality(m)! } : {}),
   };
 }
 

@@ -52,8 +52,8 @@ describe('the built-in profiles', () => {
     expect(builtInProfiles()['perf-block']).toMatchObject({ modelRequired: false, defaultModel: { createImage: 'dall-e-3' }, extras: { perf: true } });
     expect(builtInProfiles()['dalle-only']).toMatchObject({ modelRequired: false, defaultModel: { createImage: 'dall-e-2' }, models: ['dall-e-2', 'dall-e-3'] });
     expect(builtInProfiles()['provider-slugs']).toMatchObject({ errorEnvelope: 'openai-without-param', modelRequired: true, modelIds: 'both' });
-    expect(builtInProfiles()['socket-progress'].progressEvents).toEqual({ models: ['stable-diffusion-xl-1024-v1-0'] });
-    expect(builtInProfiles()['openai-compatible'].modelRequired).toBe('either');
+    expect(builtInProfiles()['socket-progress']!.progressEvents).toEqual({ models: ['stable-diffusion-xl-1024-v1-0'] });
+    expect(builtInProfiles()['openai-compatible']!.modelRequired).toBe('either');
   });
 
   it('docs/profiles.md shows an example conform command for each of them', () => {

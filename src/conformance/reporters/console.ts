@@ -96,7 +96,7 @@ export function formatSummary(report: ConformanceReport, paint: (code: string, t
   out.push('-'.repeat(header.length), `${'total'.padEnd(14)} ${String(s.pass).padStart(5)} ${String(s.fail).padStart(5)} ${String(s.error).padStart(5)} ${String(s.skip).padStart(5)} ${String(s.notApplicable).padStart(5)}`);
   const bad = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
   for (const r of bad) {
-    out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${r.key} [${r.severity}, ${r.tier ?? 'contract'}] ${r.title}`));
+    out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${r.key} [${r.severity}${r.tier === 'fidelity' ? ', fidelity' : ''}] ${r.title}`));
     out.push(`  rule:      ${r.rule}`);
     if (r.status === 'fail') out.push(`  expected:  ${r.expected}`, `  observed:  ${r.observed}`);
     else out.push(`  error:     ${r.reason}`);
