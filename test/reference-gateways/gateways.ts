@@ -37,6 +37,8 @@ export interface ReferenceGateway {
   allowedSkips: Record<string, string>;
   /** Checks (by id: every model's result) that must have run and passed. */
   mustPass: string[];
+  /** Answers as OpenAI does, so every OpenAI-fidelity check passes too (what --strict demands). */
+  faithful?: boolean;
   /** How the owner makes it refuse (the suite's --trigger): only the refusals its reference documents. */
   triggers?: Partial<Record<'content-policy' | 'quota' | 'budget', string>>;
 }
@@ -87,6 +89,7 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     source: 'openai-images-api-facts.md',
     models: ['dall-e-2', 'dall-e-3', 'gpt-image-1', 'gpt-image-2'],
     start: startOpenAiGateway,
+    faithful: true,
     triggers: { 'content-policy': UNSAFE_PROMPT, quota: 'OpenAI-Project: proj_out_of_credit' },
     allowedSkips: {
       ...triggered(COMMON_SKIPS, ['content-policy', 'quota']),

@@ -90,6 +90,15 @@ describe.each(REFERENCE_GATEWAYS)('reference gateway $name ($source), profile $p
   });
 });
 
+describe.each(REFERENCE_GATEWAYS.filter((g) => g.faithful))('OpenAI-faithful reference gateway $name', (g) => {
+  it('passes the OpenAI-fidelity tier too (what --strict makes MUST), with its documented alternative codes', { timeout: 90_000 }, async () => {
+    const report = await cleanReport(g.name);
+    const fidelity = report.results.filter((r) => r.tier === 'fidelity');
+    expect(fidelity.filter((r) => r.status === 'pass').length).toBeGreaterThan(10);
+    expect(fidelity.filter(bad).map(describeResult), `${g.name}: fidelity failures`).toEqual([]);
+  });
+});
+
 describe.concurrent.each(REFERENCE_GATEWAYS)('reference gateway $name: image URLs', (g) => {
   it('stop working once the lifetime has passed (2 s here; the references say one hour)', { timeout: 60_000 }, async () => {
     const report = await run(g.name, { urlTtlSeconds: 2 }, { models: [g.models[0]!], only: ['urls.expire-after-ttl'] });

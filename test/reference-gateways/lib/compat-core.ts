@@ -281,8 +281,7 @@ export class CompatGateway {
         await c.onImage?.(g, i, 'start');
         const image = await c.render(g, i);
         const item: Record<string, string> = g.responseFormat === 'url' ? { url: c.publish(image, g) } : { b64_json: image.bytes.toString('base64') };
-        if (g.model.revisesPrompt && c.defect !== 'revised-prompt-empty') item.revised_prompt = `${g.prompt}, rendered in rich detail with balanced composition`;
-        if (g.model.revisesPrompt && c.defect === 'revised-prompt-empty') item.revised_prompt = '';
+        if (g.model.revisesPrompt) item.revised_prompt = c.defect === 'revised-prompt-empty' ? '' : `${g.prompt}, rendered in rich detail with balanced composition`;
         data.push(item);
         await c.onImage?.(g, i, 'done');
       }
