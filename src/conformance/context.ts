@@ -8,6 +8,7 @@ import { Budget } from './budget.js';
 import { GENERATIONS, type GenerationRequest, type ImageOperation } from './generations.js';
 import { HttpClient, type Exchange, type HttpRequest } from './http.js';
 import { ImageGallery, inspectItems, type InspectedItem } from './inspect-images.js';
+import { imagesIn } from './preflight.js';
 import type { ProgressListener } from './progress-listener.js';
 import type { Redactor } from './redact.js';
 import type { GenerationKind, Target } from './types.js';
@@ -44,6 +45,8 @@ interface RunShared {
   memos: Map<string, Promise<unknown>>;
   inspected: WeakMap<Exchange, Promise<InspectedItem[]>>;
   validator: SpecValidator;
+  /** Images the gateway returned so far (report.imagesMade). */
+  returned: { images: number };
 }
 
 /**
@@ -76,7 +79,7 @@ export class RunContext {
 
   constructor(init: RunContextInit, shared?: RunShared, scope?: CheckScope) {
     this.init = init;
-    this.shared = shared ?? { generations: new Map(), memos: new Map(), inspected: new WeakMap(), validator: specValidator() };
+    this.shared = shared ?? { generations: new Map(), memos: new Map(), inspected: new WeakMap(), validator: specValidator(), returned: { images: 0 } };
     this.validator = this.shared.validator;
     this.scope = scope;
     this.baseUrl = init.baseUrl.replace(/\/+$/, '');
@@ -194,11 +197,22 @@ export class RunContext {
           // The slow generation is about 504s and cut connections: seen as they come, never retried.
           ...(resolved === 'slow' ? { retry: { transient: false } } : {}),
         });
+        this.shared.returned.images += imagesIn(exchange);
         return { kind: resolved, target, request, exchange };
       })();
       this.shared.generations.set(key, p);
     }
     return p;
+  }
+
+  /** Images the gateway returned in the run's generations (and those checks reported with `noteReturned`). */
+  get imagesReturned(): number {
+    return this.shared.returned.images;
+  }
+
+  /** A check that made images itself (official SDK) reports how many came back. */
+  noteReturned(images: number): void {
+    this.shared.returned.images += images;
   }
 
   /** Charges a generation made by the check itself (official SDK) and returns its request. */
