@@ -2,7 +2,6 @@
 // ring per key). Every answer to a limited key carries x-ratelimit-* headers; a refused request
 // gets 429 rate_limit_exceeded with Retry-After in whole seconds.
 
-const WINDOW_MS = 60_000;
 /** Keys whose window is empty are dropped once the table grows past this. */
 const SWEEP_AT = 10_000;
 
@@ -35,6 +34,7 @@ export class RateLimiter {
   constructor(
     readonly limit: number,
     private readonly now: () => number,
+    private readonly windowMs = 60_000,
   ) {}
 
   take(key: string): RateDecision {
@@ -48,24 +48,24 @@ export class RateLimiter {
     // Forget requests that left the window (the oldest sit at next - count).
     while (w.count > 0) {
       const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-      if (now - oldest < WINDOW_MS) break;
+      if (now - oldest < this.windowMs) break;
       w.count--;
     }
     if (w.count >= this.limit) {
       const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-      return { allowed: false, limit: this.limit, remaining: 0, resetMs: oldest + WINDOW_MS - now, current: w.count + 1 };
+      return { allowed: false, limit: this.limit, remaining: 0, resetMs: oldest + this.windowMs - now, current: w.count + 1 };
     }
     w.times[w.next] = now;
     w.next = (w.next + 1) % this.limit;
     w.count++;
     const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-    return { allowed: true, limit: this.limit, remaining: this.limit - w.count, resetMs: oldest + WINDOW_MS - now, current: w.count };
+    return { allowed: true, limit: this.limit, remaining: this.limit - w.count, resetMs: oldest + this.windowMs - now, current: w.count };
   }
 
   private sweep(now: number): void {
     for (const [key, w] of this.windows) {
       const newest = w.times[(w.next - 1 + this.limit) % this.limit]!;
-      if (w.count === 0 || now - newest >= WINDOW_MS) this.windows.delete(key);
+      if (w.count === 0 || now - newest >= this.windowMs) this.windows.delete(key);
     }
   }
 }

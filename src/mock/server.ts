@@ -91,7 +91,7 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     images: new ImageService(resolved.seed, resolved.imageCacheBytes, renderPool(resolved.renderThreads)),
     tokens: new MediaTokens(resolved.mediaSecret, resolved.now),
     auth,
-    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
+    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now, resolved.rateLimitWindowMs) : undefined,
     progress: undefined,
     basePath,
     listenAuthority: `${resolved.host}:${resolved.port}`,
