@@ -120,7 +120,7 @@ function prepare(options: ConformanceOptions): Prepared {
     timeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     retryPolicy: new RetryPolicy({ maxWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS }),
-    pacer: new RatePacer(options.rate ?? {}),
+    pacer: new RatePacer({ ...options.rate, maxWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS }),
     redactor,
     userAgent: `imagegen-contract-conformance/${toolVersion()}`,
   });

@@ -5,6 +5,8 @@
 import { parseDuration, rateLimitWaitMs } from './retry-policy.js';
 
 export interface PacerOptions {
+  /** Longest the pacer holds a request back for the gateway's sake (--max-wait); longer waits are not waited. */
+  maxWaitMs?: number;
   /** Request starts allowed per window (from --rate); undefined: only what the gateway says. */
   perWindow?: number;
   windowMs?: number;
@@ -15,10 +17,13 @@ export class RatePacer {
   private readonly perWindow: number | undefined;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly maxWaitMs: number;
   /** Start times of the last `perWindow` requests. */
   private readonly starts: number[] = [];
   /** Nothing starts before this (a 429's delay, or an exhausted limit's reset). */
   private blockedUntil = 0;
+  /** The gateway refused with a delay longer than --max-wait: until then checks are not run. */
+  private refusedUntil = 0;
   /** Requests the gateway's last x-ratelimit-remaining-* allows, less those started since. */
   private credit: number | undefined;
   private inFlight = 0;
@@ -30,11 +35,17 @@ export class RatePacer {
     this.perWindow = options.perWindow;
     this.windowMs = options.windowMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
   }
 
-  /** How long from now nothing may start (the gateway asked for it). */
-  get blockedForMs(): number {
-    return Math.max(0, this.blockedUntil - this.now());
+  /** How long from now the gateway refuses requests (it asked for more than --max-wait). */
+  get refusedForMs(): number {
+    return Math.max(0, this.refusedUntil - this.now());
+  }
+
+  /** A 429 given up on because its delay exceeds --max-wait. */
+  refused(waitMs: number): void {
+    this.refusedUntil = Math.max(this.refusedUntil, this.now() + waitMs);
   }
 
   /** Waits for a slot; resolves false when the signal aborted first (the request goes nowhere). */
@@ -71,7 +82,8 @@ export class RatePacer {
     for (;;) {
       if (signal?.aborted) return false;
       const now = this.now();
-      let until = this.blockedUntil;
+      // What the gateway asks beyond --max-wait is not waited: the request goes and meets its 429.
+      let until = this.blockedUntil - now > this.maxWaitMs ? now : this.blockedUntil;
       if (this.perWindow !== undefined) {
         while (this.starts.length && now - this.starts[0]! >= this.windowMs) this.starts.shift();
         if (this.starts.length >= this.perWindow) until = Math.max(until, this.starts[0]! + this.windowMs);

@@ -3,7 +3,7 @@
 // stopped (`Exchange.retry`), which the runner reads to mark a check flaky or rate-limited.
 import type { Exchange, HttpRequest } from './http.js';
 import { sleep, type RatePacer } from './rate-pacer.js';
-import { attemptOutcome, type RetryPolicy, type RetryRecord } from './retry-policy.js';
+import { attemptOutcome, rateLimitWaitMs, type RetryPolicy, type RetryRecord } from './retry-policy.js';
 
 export async function sendWithRetries(
   req: HttpRequest,
@@ -24,6 +24,8 @@ export async function sendWithRetries(
     record.attempts.push({ seq: ex.seq, outcome: attemptOutcome(ex) });
     if (!decision.retry) {
       if (decision.gaveUp) record.gaveUp = decision.gaveUp;
+      const asked = decision.gaveUp?.kind === 'rate-limit' && ex.response ? rateLimitWaitMs(ex.response.headers) : undefined;
+      if (asked !== undefined && asked > policy.maxWaitMs) pacer?.refused(asked);
       if (attempts.length > 1 || decision.gaveUp) ex.retry = record;
       return ex;
     }

@@ -183,8 +183,9 @@ class OrderedEmitter {
 async function settle(ctx: RunContext, entry: Entry, options: RunnerOptions): Promise<CheckResult> {
   if (entry.skipReason) return skipped(entry, entry.skipReason, entry.skipKind ?? 'other');
   if (options.signal?.aborted) return skipped(entry, 'not run: the run was interrupted', 'interrupted');
-  const refused = ctx.http.pacer?.blockedForMs ?? 0;
-  if (refused > ctx.http.retryPolicy.maxWaitMs)
+  // Checks that only read what the run saw (phase 2) run whatever the gateway refuses.
+  const refused = entry.phase < 2 ? (ctx.http.pacer?.refusedForMs ?? 0) : 0;
+  if (refused > 0)
     return skipped(entry, `not run: rate limited (the gateway asked to wait ${Math.ceil(refused / 1000)}s, more than --max-wait ${Math.round(ctx.http.retryPolicy.maxWaitMs / 1000)}s)`, 'rate-limit');
   return runOne(ctx, entry, options);
 }

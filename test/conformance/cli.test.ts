@@ -42,7 +42,7 @@ afterAll(async () => {
 describe('exit 2 with one line', () => {
   it('an unreachable gateway (connection refused)', async () => {
     const port = await closedPort();
-    const r = await cli(['--base-url', `http://127.0.0.1:${port}/v1`]);
+    const r = await cli(['--base-url', `http://127.0.0.1:${port}/v1`, '--no-auth']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^imagegen-contract: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: .*ECONNREFUSED.*\n$/);
     expect(r.stdout).toBe('');
@@ -75,7 +75,7 @@ it('--help exits 0', async () => {
 it('a conforming gateway exits 0 and writes every report without the key', async () => {
   const reports = ['json', 'junit', 'html'].map((f) => join(dir, 'nested', `report.${f}`));
   const r = await cli(
-    ['--base-url', mock.url, '--model', 'dall-e-2', '--model', 'gpt-image-1', '--max-images', '40', '--report', `json=${reports[0]}`, '--report', `junit=${reports[1]}`, '--report', `html=${reports[2]}`],
+    ['--base-url', mock.url, '--model', 'dall-e-2', '--model', 'gpt-image-1', '--max-images', '41', '--report', `json=${reports[0]}`, '--report', `junit=${reports[1]}`, '--report', `html=${reports[2]}`],
     { IMAGEGEN_API_KEY: KEY },
   );
   expect(r.stderr).toBe('');
@@ -102,6 +102,6 @@ it('the budget is printed before images are made and respected', async () => {
   const r = await cli(['--base-url', mock.url, '--max-images', '1', '--only', 'success,images,model-rules'], { IMAGEGEN_API_KEY: KEY });
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/This run will make 1 image\(s\) \(≈ \$0\.016; cap --max-images 1\):\n {2}dall-e-2 +baseline +1 × \$0\.016/);
-  expect(r.stdout).toMatch(/SKIP  model-rules\.n-max\[dall-e-2\] +image budget: needs 10 more images, 0 left of --max-images 1/);
+  expect(r.stdout).toMatch(/SKIP  model-rules\.n-max\[dall-e-2\] +not run: image budget: needs 10 more images, 0 left of --max-images 1/);
   expect(r.stdout).toContain('1 image(s) made');
 });
