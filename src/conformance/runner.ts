@@ -1,7 +1,7 @@
 // Runs the selected checks: applicability, the image budget (planned before any image is made),
 // free checks first, a per-check timeout, and never a throw - a check that throws or hangs becomes
 // an `error` result, a check that "passes" without looking at any exchange too.
-import { pricePerImage } from '../contract/catalogue.js';
+import { findModel, pricePerImage } from '../contract/catalogue.js';
 import { Budget } from './budget.js';
 import type { RunContext } from './context.js';
 import { buildCurl } from './curl.js';
@@ -62,7 +62,10 @@ export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { ent
   const priceOf = (entry: Entry, c: Entry['costs'][number]): number | undefined => {
     if (!prices.has(c.key)) {
       const req = safeBuild(ctx, entry.target, c.kind);
-      prices.set(c.key, entry.target.model ? pricePerImage(entry.target.model, req?.size, req?.quality) : undefined);
+      // Priced as the model that makes it: the one named in the request, else the profile's default.
+      const named = typeof req?.fields.model === 'string' ? req.fields.model : undefined;
+      const model = named !== undefined ? findModel(named) : req ? ctx.defaultModel(req.operation) : undefined;
+      prices.set(c.key, model ? pricePerImage(model, req?.size, req?.quality) : undefined);
     }
     return prices.get(c.key);
   };
