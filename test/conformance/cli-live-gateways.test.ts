@@ -2,11 +2,17 @@
 // stop before any paid request, --dry-run sends nothing, --max-cost, the honest verdict and
 // --require-all, bad values, EPIPE and Ctrl-C.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/conform-command.js';
+import { UsageError } from '../../src/cli/usage-error.js';
+import { runConformance } from '../../src/conformance/index.js';
+import { Redactor } from '../../src/conformance/redact.js';
+import { formatSummary } from '../../src/conformance/reporters/console.js';
+import { renderJunit } from '../../src/conformance/reporters/junit.js';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
 import { sendJson, startServer, type TestServer } from './helpers/servers.js';
 
@@ -74,24 +80,32 @@ describe('preflight: exit 2 with one line before any paid request', () => {
 });
 
 describe('bad values: one line, exit 2', () => {
-  it.each([
-    [['--max-images', '-3'], /^imagegen-contract: --max-images must be an integer from 0 up, got '-3'\n$/],
-    [['--max-images', '2.5'], /--max-images must be an integer/],
-    [['--concurrency', '0'], /--concurrency must be an integer from 1 to 64, got '0'/],
-    [['--concurrency', '-1'], /--concurrency must be an integer from 1 to 64, got '-1'/],
-    [['--max-cost', '-0.5'], /--max-cost must be a number of US dollars >= 0, got '-0.5'/],
-    [['--max-cost', 'cheap'], /--max-cost must be a number of US dollars/],
-    [['--max-wait', '-1'], /--max-wait must be a number of seconds >= 0/],
-    [['--rate', 'fast'], /--rate must look like 20\/min or 2\/s/],
-    [['--rate', '0/min'], /--rate must look like 20\/min/],
-    [['--timeout', '-5'], /--timeout must be a positive number of seconds, got '-5'/],
-    [['--unknown-flag'], /Unknown option '--unknown-flag'/],
-  ])('%j', async (args, message) => {
-    const r = await cli(['--base-url', 'http://127.0.0.1:1/v1', '--api-key', KEY, ...(args as string[])]);
+  it('a negative number is judged by the option, not taken for a flag', async () => {
+    const r = await cli(['--base-url', 'http://127.0.0.1:1/v1', '--api-key', KEY, '--max-images', '-3']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).not.toMatch(/ambiguous|at .*\.ts:\d+/);
+    expect(r.stderr).toBe("imagegen-contract: --max-images must be an integer from 0 up, got '-3'\n");
+  });
+
+  // In-process: main.ts turns every UsageError into one line and exit 2 (proven above and in cli.test.ts).
+  it.each([
+    [['--max-images', '2.5'], /^--max-images must be an integer/],
+    [['--concurrency', '0'], /^--concurrency must be an integer from 1 to 64, got '0'$/],
+    [['--concurrency', '-1'], /^--concurrency must be an integer from 1 to 64, got '-1'$/],
+    [['--max-cost', '-0.5'], /^--max-cost must be a number of US dollars >= 0, got '-0.5'$/],
+    [['--max-cost', 'cheap'], /^--max-cost must be a number of US dollars/],
+    [['--max-wait', '-1'], /^--max-wait must be a number of seconds >= 0/],
+    [['--rate', 'fast'], /^--rate must look like 20\/min or 2\/s/],
+    [['--rate', '0/min'], /^--rate must look like 20\/min/],
+    [['--timeout', '-5'], /^--timeout must be a positive number of seconds, got '-5'$/],
+    [['--unknown-flag'], /^Unknown option '--unknown-flag'/],
+  ])('%j', async (args, message) => {
+    const error = await run(['--base-url', 'http://127.0.0.1:1/v1', '--api-key', KEY, ...(args as string[])]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
   });
 });
 
@@ -109,45 +123,42 @@ describe('cost you can plan', () => {
   });
 
   it('--max-cost skips what it cannot pay for, and the verdict names what would run it all', async () => {
-    const json = join(dir, 'cost.json');
-    const r = await cli(['--base-url', mock.url, '--model', 'dall-e-3', '--max-images', '40', '--max-cost', '0.1', '--report', `json=${json}`], { IMAGEGEN_API_KEY: KEY });
-    expect(r.code).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const report = await runConformance({ baseUrl: mock.url, apiKey: KEY, models: ['dall-e-3'], maxImages: 40, maxCostUsd: 0.1 });
     expect(report.plan.usd).toBeLessThanOrEqual(0.1);
     expect(report.plan.maxUsd).toBe(0.1);
-    const budget = report.results.filter((x: { skipKind?: string }) => x.skipKind === 'budget');
+    const budget = report.results.filter((x) => x.skipKind === 'budget');
     expect(budget.length).toBeGreaterThan(0);
-    expect(budget[0].reason).toMatch(/^not run: cost budget: needs \$[\d.]+ more, \$[\d.]+ left of --max-cost 0\.1$/);
-    expect(r.stdout).toMatch(/Incomplete run: no MUST check that ran failed, but \d+ MUST check\(s\) did not run \(\d+ budget\); --max-cost [\d.]+ \(catalogue prices\)\./);
-    expect(r.stdout).not.toContain('Every MUST check passed');
+    expect(budget[0]!.reason).toMatch(/^not run: cost budget: needs \$[\d.]+ more, \$[\d.]+ left of --max-cost 0\.1$/);
+    const text = formatSummary(report);
+    expect(text).toMatch(/Incomplete run: no MUST check that ran failed, but \d+ MUST check\(s\) did not run \(\d+ budget\); --max-cost [\d.]+ \(catalogue prices\)\./);
+    expect(text).not.toContain('Every MUST check passed');
+    expect(report.exitCode).toBe(0);
   });
 });
 
 describe('an honest verdict', () => {
   it('budget skips: never "every MUST check passed"; --require-all exits 1; JUnit keeps not-applicable apart', async () => {
-    const junit = join(dir, 'verdict.xml');
-    const json = join(dir, 'verdict.json');
-    const args = ['--base-url', mock.url, '--model', 'dall-e-3', '--model', 'gpt-image-1', '--report', `junit=${junit}`, '--report', `json=${json}`];
-    const plain = await cli(args, { IMAGEGEN_API_KEY: KEY });
-    expect(plain.code).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
-    const notRun = report.summary.mustNotRun.budget as number;
+    const options = { baseUrl: mock.url, apiKey: KEY, models: ['dall-e-3', 'gpt-image-1'] };
+    const plain = await runConformance(options);
+    expect(plain.exitCode).toBe(0);
+    const notRun = plain.summary.mustNotRun.budget!;
     expect(notRun).toBeGreaterThan(0);
-    expect(plain.stdout).toContain(`${notRun} MUST check(s) did not run (${notRun} budget); --max-images ${report.plan.imagesForAll} would run them all.`);
-    expect(plain.stdout).not.toContain('Every MUST check passed');
-    const xml = readFileSync(junit, 'utf8');
+    const text = formatSummary(plain);
+    expect(text).toContain(`${notRun} MUST check(s) did not run (${notRun} budget); --max-images ${plain.plan.imagesForAll} would run them all.`);
+    expect(text).not.toContain('Every MUST check passed');
+    const xml = renderJunit(plain, new Redactor([KEY]));
     expect(xml).toMatch(/<skipped type="budget" message="not run: image budget/);
     expect(xml).toMatch(/<skipped type="not-applicable" message="not applicable: /);
     expect(xml).toMatch(/<testcase classname="imagegen-contract.verdict" name="every-must-check-ran" time="0">\n {6}<skipped type="incomplete"/);
 
-    const strict = await cli([...args, '--require-all'], { IMAGEGEN_API_KEY: KEY });
-    expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/--require-all: exit 1\./);
-    expect(readFileSync(junit, 'utf8')).toMatch(/name="every-must-check-ran" time="0">\n {6}<failure type="MUST"/);
+    const strict = await runConformance({ ...options, requireAll: true });
+    expect(strict.exitCode).toBe(1);
+    expect(formatSummary(strict)).toMatch(/--require-all: exit 1\./);
+    expect(renderJunit(strict, new Redactor([KEY]))).toMatch(/name="every-must-check-ran" time="0">\n {6}<failure type="MUST"/);
 
-    const all = await cli([...args.slice(0, 6), '--max-images', String(report.plan.imagesForAll), '--require-all'], { IMAGEGEN_API_KEY: KEY });
-    expect(all.code, all.stdout.slice(-2000)).toBe(0);
-    expect(all.stdout).toContain('Every MUST check passed');
+    const all = await runConformance({ ...options, maxImages: plain.plan.imagesForAll!, requireAll: true });
+    expect(all.exitCode).toBe(0);
+    expect(formatSummary(all)).toContain('Every MUST check passed');
   });
 });
 
