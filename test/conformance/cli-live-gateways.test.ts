@@ -1,11 +1,9 @@
 // `conform` as it must behave against paid, rate-limited gateways (issue 8): no key / wrong base URL
 // stop before any paid request, --dry-run sends nothing, --max-cost, the honest verdict and
 // --require-all, bad values, EPIPE and Ctrl-C.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/conform-command.js';
 import { UsageError } from '../../src/cli/usage-error.js';
@@ -14,28 +12,13 @@ import { Redactor } from '../../src/conformance/redact.js';
 import { formatSummary } from '../../src/conformance/reporters/console.js';
 import { renderJunit } from '../../src/conformance/reporters/junit.js';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
+import { conformCli, startConform } from './helpers/conform-cli.js';
 import { sendJson, startServer, type TestServer } from './helpers/servers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const KEY = 'sk-live-gateway-canary-5e6f7a';
 
-function start(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conform', ...args], {
-    cwd: root,
-    env: { ...process.env, IMAGEGEN_API_KEY: '', NO_COLOR: '1', ...env },
-  });
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = start(args, env);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const start = startConform;
+const cli = conformCli;
 
 let mock: RunningMock;
 let slow: RunningMock;

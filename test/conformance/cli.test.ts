@@ -1,29 +1,15 @@
 // `imagegen-contract conform` as a user runs it: exit codes 0/1/2, one-line messages, report files.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
+import { conformCli } from './helpers/conform-cli.js';
 import { closedPort, sendJson, startServer, type TestServer } from './helpers/servers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const KEY = 'sk-cli-canary-0a1b2c3d4e5f';
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conform', ...args], {
-      cwd: root,
-      env: { ...process.env, IMAGEGEN_API_KEY: '', NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = conformCli;
 
 let mock: RunningMock;
 let broken: TestServer;
