@@ -3,7 +3,7 @@
 // stopped (`Exchange.retry`), which the runner reads to mark a check flaky or rate-limited.
 import type { Exchange, HttpRequest } from './http.js';
 import { sleep, type RatePacer } from './rate-pacer.js';
-import { attemptOutcome, rateLimitWaitMs, type RetryPolicy, type RetryRecord } from './retry-policy.js';
+import { attemptOutcome, rateLimitWaitMs, type RequestRetry, type RetryPolicy, type RetryRecord } from './retry-policy.js';
 
 export async function sendWithRetries(
   req: HttpRequest,
@@ -19,7 +19,7 @@ export async function sendWithRetries(
     const paced = pacer ? await pacer.acquire(req.signal) : true;
     const ex = await sendOnce(attemptReq);
     if (pacer && paced) pacer.release(ex.response?.headers);
-    const decision = policy.decide(ex, attempts, req.retry ?? (req.download ? { rateLimit: false } : {}));
+    const decision = policy.decide(ex, attempts, req.retry ?? defaultRetry(req));
     attempts.push(ex);
     record.attempts.push({ seq: ex.seq, outcome: attemptOutcome(ex) });
     if (!decision.retry) {
@@ -41,4 +41,13 @@ export async function sendWithRetries(
     // The official SDKs number their retries so a gateway can tell them apart (the mock's `:once`).
     attemptReq = { ...req, label: `${req.label} (retry ${n} after ${decision.why})`, headers: { ...req.headers, 'x-stainless-retry-count': String(n) } };
   }
+}
+
+/**
+ * Downloads never wait out 429s (a CDN's limit is not the gateway's); streamed oversize uploads are
+ * refusal probes, never sent again (a reset can be the refusal).
+ */
+function defaultRetry(req: HttpRequest): RequestRetry {
+  if (req.body?.kind === 'generated') return { rateLimit: true, transient: false };
+  return req.download ? { rateLimit: false } : {};
 }

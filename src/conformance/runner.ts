@@ -253,7 +253,7 @@ async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Pr
   const retried = applyRetries(ctx, result, seen);
   if (retried.status === 'fail' || retried.status === 'error') {
     const seq = retried.exchanges[0];
-    const ex = seq === undefined ? undefined : ctx.http.exchanges[seq - 1];
+    const ex = seq === undefined ? undefined : exchangeBySeq(ctx, seq);
     if (ex) retried.curl = buildCurl(ex, ctx.redactor);
   }
   return retried;
@@ -265,7 +265,7 @@ async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Pr
  * faults is flaky; one that failed through them lists every attempt.
  */
 function applyRetries(ctx: RunContext, result: CheckResult, seen: number[]): CheckResult {
-  const exchanges = seen.map((seq) => ctx.http.exchanges[seq - 1]).filter((e): e is NonNullable<typeof e> => Boolean(e?.retry));
+  const exchanges = seen.map((seq) => exchangeBySeq(ctx, seq)).filter((e): e is NonNullable<typeof e> => Boolean(e?.retry));
   const limited = exchanges.find((e) => e.retry!.gaveUp?.kind === 'rate-limit');
   if (result.status !== 'pass' && limited) {
     const { expected: _e, observed: _o, note: _n, ...rest } = result;
@@ -284,6 +284,12 @@ function applyRetries(ctx: RunContext, result: CheckResult, seen: number[]): Che
   if (result.status === 'pass') out.flaky = true;
   else out.exchanges = [...new Set([...result.exchanges, ...attempts.map((a) => a.seq)])];
   return out;
+}
+
+/** Exchanges are numbered from 1 in the order they are recorded. */
+function exchangeBySeq(ctx: RunContext, seq: number) {
+  const at = ctx.http.exchanges[seq - 1];
+  return at?.seq === seq ? at : ctx.http.exchanges.find((e) => e.seq === seq);
 }
 
 class Interrupted extends Error {
