@@ -30,6 +30,8 @@ export interface RunContextInit {
   budget: Budget;
   gallery: ImageGallery;
   progress?: ProgressListener;
+  /** The run's own signal (interruption): shared generations stop with it, not with one check. */
+  signal?: AbortSignal;
 }
 
 /** What one running check has of its own: its abort signal and the exchanges it caused or read. */
@@ -188,8 +190,9 @@ export class RunContext {
         const request = def.build(this, target);
         this.budget.spend(key);
         if (this.progress && request.operation === 'createImage') await this.progress.ready();
-        // Not bound to the running check's signal: other checks may share the result.
+        // Not bound to the running check's signal (other checks may share the result); the run's.
         const exchange = await this.http.send({
+          ...(this.init.signal ? { signal: this.init.signal } : {}),
           method: 'POST',
           url: request.url,
           body: request.body,

@@ -135,6 +135,7 @@ function prepare(options: ConformanceOptions): Prepared {
     budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES, options.maxCostUsd),
     gallery: new ImageGallery(),
     ...(progress ? { progress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const notes = targets.flatMap((t) => {
     if (!t.model) return [`'${t.name}' is not in the model catalogue: only the generic checks run for it`];

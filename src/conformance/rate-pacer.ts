@@ -27,6 +27,8 @@ export class RatePacer {
   /** Requests the gateway's last x-ratelimit-remaining-* allows, less those started since. */
   private credit: number | undefined;
   private inFlight = 0;
+  /** Resolves at the next answer (a request waiting for the gateway to say how much room is left). */
+  private nextAnswer: { promise: Promise<void>; resolve: () => void } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Total time requests were held back (report/console). */
   waitedMs = 0;
@@ -58,6 +60,8 @@ export class RatePacer {
   /** Learns from an answer: remaining requests and when the limit resets. */
   release(headers: Record<string, string> | undefined): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.nextAnswer?.resolve();
+    this.nextAnswer = undefined;
     if (!headers) return;
     const remaining = Number(headers['x-ratelimit-remaining-requests'] ?? headers['x-ratelimit-remaining']);
     const reset = parseDuration(headers['x-ratelimit-reset-requests'] ?? headers['x-ratelimit-reset']);
@@ -78,6 +82,21 @@ export class RatePacer {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
   }
 
+  private waitForAnswer(signal?: AbortSignal): Promise<boolean> {
+    if (!this.nextAnswer) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.nextAnswer = { promise, resolve };
+    }
+    const answered = this.nextAnswer.promise;
+    // Not longer than a moment: the answer may be a slow generation.
+    return Promise.race([answered.then(() => 'answer' as const), sleep(ANSWER_WAIT_MS, signal).then((slept) => (slept ? ('timeout' as const) : ('aborted' as const)))]).then((how) => {
+      // No answer in time: go ahead (a 429 would be waited out); an answer has set the credit itself.
+      if (how === 'timeout') this.credit = undefined;
+      return how !== 'aborted';
+    });
+  }
+
   private async waitForSlot(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal?.aborted) return false;
@@ -88,8 +107,15 @@ export class RatePacer {
         while (this.starts.length && now - this.starts[0]! >= this.windowMs) this.starts.shift();
         if (this.starts.length >= this.perWindow) until = Math.max(until, this.starts[0]! + this.windowMs);
       }
-      // The gateway's reset passed: its limit has room again (how much, its next answer says).
-      if (this.credit !== undefined && this.credit <= 0 && this.blockedUntil <= now) this.credit = undefined;
+      if (this.credit !== undefined && this.credit <= 0 && this.blockedUntil <= now) {
+        // Used up what the gateway said was left: wait for an answer in flight to say more (briefly).
+        if (this.inFlight > 0 && until <= now) {
+          if (!(await this.waitForAnswer(signal))) return false;
+          continue;
+        }
+        // The gateway's reset passed: its limit has room again (how much, its next answer says).
+        this.credit = undefined;
+      }
       if (until <= now) {
         if (this.perWindow !== undefined) this.starts.push(now);
         if (this.credit !== undefined) this.credit--;
@@ -102,6 +128,8 @@ export class RatePacer {
     }
   }
 }
+
+const ANSWER_WAIT_MS = 2_000;
 
 /** Resolves true after `ms`, false at once when the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {

@@ -136,15 +136,32 @@ export async function runEntries(ctx: RunContext, entries: Entry[], options: Run
   for (const phase of [0, 1, 2]) {
     const batch = ordered.filter((e) => e.phase === phase);
     const width = phase === 1 ? Math.max(1, options.concurrency ?? 1) : 1;
-    await pool(batch, width, async (entry) => {
+    const checks = pool(batch, width, async (entry) => {
       printer.started(entry);
       const result = await settle(ctx, entry, options);
       results.set(entry, result);
       printer.finished(entry, result);
     });
+    // The generations are made `width` at a time in plan order, whichever check asks first: checks
+    // waiting for one shared generation then do not hold back the next ones.
+    await Promise.all([checks, width > 1 ? prefetch(ctx, batch, width, options.signal) : undefined]);
   }
   // Reports list results in registry order, whatever order they ran in.
   return entries.map((e) => results.get(e)!);
+}
+
+/** Starts the shared generations the planned entries use (each once), `width` at a time. */
+async function prefetch(ctx: RunContext, entries: readonly Entry[], width: number, signal: AbortSignal | undefined): Promise<void> {
+  const wanted = new Map<string, { target: Target; kind: GenerationKind }>();
+  for (const e of entries) {
+    if (e.skipReason) continue;
+    for (const c of e.costs) if (!GENERATIONS[c.kind].custom && !wanted.has(c.key)) wanted.set(c.key, { target: e.target, kind: c.kind });
+  }
+  await pool([...wanted.values()], width, async ({ target, kind }) => {
+    if (signal?.aborted || (ctx.http.pacer?.refusedForMs ?? 0) > 0) return;
+    // Failures are the checks' to judge (they await the same promise).
+    await ctx.generation(target, kind).catch(() => undefined);
+  });
 }
 
 /** Runs `work` over `items` with at most `width` at a time, starting them in order. */
