@@ -40,12 +40,21 @@ export async function preflight(ctx: RunContext, probe: Exchange): Promise<Prefl
   return { hints };
 }
 
-/** Images a response carries: data items with a url or b64_json (JSON), completed events (SSE). */
+/** Images a response carries: data items with a url or b64_json of image bytes (JSON), completed events (SSE). */
 export function imagesIn(ex: Exchange): number {
   if (ex.response?.status !== 200) return 0;
   const type = (ex.response.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('text/event-stream')) return (ex.response.body.toString('utf8').match(/"type"\s*:\s*"image_(?:generation|edit)\.completed"/g) ?? []).length;
   const parsed = parseJson(ex);
   if (!parsed.ok) return 0;
-  return (dataItems(parsed.value) ?? []).filter((i) => isObject(i) && ((typeof i.b64_json === 'string' && i.b64_json.length > 0) || (typeof i.url === 'string' && i.url.length > 0))).length;
+  return (dataItems(parsed.value) ?? []).filter((i) => isObject(i) && ((typeof i.b64_json === 'string' && isImageData(i.b64_json)) || (typeof i.url === 'string' && i.url.length > 0))).length;
+}
+
+/** base64 that decodes to a PNG, JPEG or WebP (by its first bytes). */
+function isImageData(b64: string): boolean {
+  const head = Buffer.from(b64.slice(0, 24), 'base64');
+  const png = head[0] === 0x89 && head.toString('latin1', 1, 4) === 'PNG';
+  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  const webp = head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP';
+  return png || jpeg || webp;
 }
