@@ -23,7 +23,8 @@ import { RequestRules } from './request-rules.js';
 import { sendScenarioError } from './scenario-answer.js';
 import { sendEmpty, sendError } from './respond.js';
 import { Router, specBasePath, type RouteMatch } from './router.js';
-import { SCENARIO_HEADER, isRetry, scenarioFromHeaders, type Scenario } from './scenarios.js';
+import { ScenarioCounts } from './scenario-counts.js';
+import { SCENARIO_HEADER, scenarioFromHeaders, type Scenario } from './scenarios.js';
 import type { MockState } from './state.js';
 import { wait } from './timing.js';
 import { paramName, show } from './wording.js';
@@ -54,7 +55,7 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
   if (route.operationId !== 'getMedia') {
     const asked = scenarioFromHeaders(req);
     if (asked && 'unknown' in asked) return sendError(ctx, 'invalid_value', { param: paramName(SCENARIO_HEADER), value: show(asked.unknown), allowed: 'a scenario name (see the mock documentation)' });
-    scenario = asked && !(asked.once && isRetry(req)) ? asked : undefined;
+    scenario = asked;
   }
   switch (route.operationId) {
     case 'createImage':
@@ -66,11 +67,12 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
     case 'generateNativeImage':
       return native(state, ctx, scenario);
     case 'listModels':
-      if (scenario?.slowMs) {
+      if (scenario && state.scenarioCounts.fails(scenario, ctx)) {
+        if (!scenario.slowMs) {
+          sendScenarioError(state, ctx, scenario, undefined);
+          return;
+        }
         if (!(await wait(ctx, scenario.slowMs))) return;
-      } else if (scenario) {
-        sendScenarioError(state, ctx, scenario, undefined);
-        return;
       }
       return listModels(state, ctx);
     case 'getMedia':
@@ -93,6 +95,7 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     auth,
     limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
     progress: undefined,
+    scenarioCounts: new ScenarioCounts(),
     basePath,
     listenAuthority: `${resolved.host}:${resolved.port}`,
   };

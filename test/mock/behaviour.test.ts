@@ -411,7 +411,7 @@ describe('scenarios', () => {
     expect((await post(gen, { prompt: 'x' }, { ...JSON_HEADERS, prefer: 'code=200' })).status).toBe(200);
   });
 
-  it(':once fails only the first attempt (x-stainless-retry-count)', async () => {
+  it(':once fails only the first attempt (the retry succeeds)', async () => {
     const headers = { ...JSON_HEADERS, 'x-mock-scenario': 'server_error:once' };
     expectError(await post(gen, { prompt: 'x' }, headers), 'server_error');
     expect((await post(gen, { prompt: 'x' }, { ...headers, 'x-stainless-retry-count': '1' })).status).toBe(200);

@@ -71,10 +71,10 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
       else body[field] = files.length === 1 ? 'binary' : files.map(() => 'binary');
     }
     const mask = parsed.files['mask']?.[0];
-    return { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } };
+    return (ctx.body = { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } });
   }
 
   const bytes = await readBody(ctx.req, limit);
   if (isBodyProblem(bytes)) return answer(ctx, bytes);
-  return { media: 'application/json', schema, text: bytes.toString('utf8') };
+  return (ctx.body = { media: 'application/json', schema, text: bytes.toString('utf8') });
 }
