@@ -241,6 +241,7 @@ export class RequestRules {
       const param = name as ParamName;
       const entry = model.params[param];
       if (!isSupported(entry)) {
+        if (v === false) continue; // `stream: false` asks for nothing the model lacks
         if (strict && entry.unsupported === 'reject') return fail(entry.error?.kind ?? 'unknown_parameter', { param: entry.error?.param ?? param, model: modelNameOf(given, model) });
         if (strict) continue; // silently ignored, as the model does
         value[param] = v;

@@ -349,11 +349,8 @@ describe('streaming', () => {
     }
   });
 
-  it('models without streaming answer JSON (the catalogue says they ignore stream)', async () => {
-    const a = await post(gen, { model: 'dall-e-2', prompt: 'x', stream: true });
-    expect(a.status).toBe(200);
-    expect(a.headers.get('content-type')).toMatch(/^application\/json/);
-    expectImagesResponse(a.json);
+  it('models without streaming refuse stream: true (see stream-unsupported.test.ts)', async () => {
+    expectError(await post(gen, { model: 'dall-e-2', prompt: 'x', stream: true }), 'unsupported_for_model', { param: 'stream', model: 'dall-e-2' });
   });
 
   it('edits stream image_edit.* events', async () => {
