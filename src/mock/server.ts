@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { specValidator } from '../contract/validator.js';
 import { Authenticator } from './auth.js';
+import { answerClientError } from './client-errors.js';
 import { preflightHeaders } from './cors.js';
 import { edits } from './handlers/edits.js';
 import { generations } from './handlers/generations.js';
@@ -117,7 +118,10 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return sendEmpty(ctx, 204, preflightHeaders(req));
     const match = router.match(method, ctx.path);
-    if (!match) return sendError(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    if (!match) {
+      if (profile.nativeEnvelope && router.isNativeSpace(ctx.path)) ctx.envelope = 'native';
+      return sendError(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    }
     ctx.envelope = match.route.native && profile.nativeEnvelope ? 'native' : 'openai';
     dispatch(state, ctx, match).catch((error: unknown) => {
       if (!res.headersSent) {
@@ -128,11 +132,14 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     });
   };
 
-  const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 300_000 }, handle);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  const headersTimeout = resolved.headersTimeoutMs;
+  const server = createServer(
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default): a shorter
+    // headers timeout is checked as often as it needs.
+    { keepAliveTimeout: 5000, requestTimeout: Math.max(300_000, headersTimeout), headersTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(headersTimeout / 4))) },
+    handle,
+  );
+  server.on('clientError', answerClientError);
   // Socket.IO wraps the request listeners, so it is attached after ours.
   if (profile.progressEvents) state.progress = attachProgress(server, { authorize: (token) => auth.accepts(token) });
   server.on('listening', () => {
