@@ -116,6 +116,25 @@ describe('rate limits are the gateway\'s right', () => {
     expect(http.exchanges).toHaveLength(1);
   });
 
+  it('the pacer holds requests back while the gateway says its limit is used up, never beyond --max-wait', async () => {
+    const pacer = new RatePacer({ maxWaitMs: 5_000 });
+    await pacer.acquire();
+    pacer.release({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '300ms' });
+    let t = Date.now();
+    await pacer.acquire();
+    expect(Date.now() - t).toBeGreaterThanOrEqual(280);
+    pacer.release({ 'x-ratelimit-remaining-requests': '2', 'x-ratelimit-reset-requests': '1s' });
+    t = Date.now();
+    await pacer.acquire();
+    pacer.release(undefined);
+    expect(Date.now() - t).toBeLessThan(100);
+    // A delay longer than --max-wait is not waited (the request goes and meets its 429).
+    pacer.rateLimited({ 'retry-after': '3600' });
+    t = Date.now();
+    await pacer.acquire();
+    expect(Date.now() - t).toBeLessThan(100);
+  });
+
   it('reads the retry delays gateways send', () => {
     expect(rateLimitWaitMs({ 'retry-after-ms': '250', 'retry-after': '9' })).toBe(250);
     expect(rateLimitWaitMs({ 'retry-after': '2' })).toBe(2000);
