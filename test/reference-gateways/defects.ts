@@ -42,6 +42,11 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'openai-transparent-ignored', gateway: 'openai', defect: 'transparent-ignored', models: ['gpt-image-1'], caughtBy: ['images.transparent-background'], source: 'facts §1.2 (background transparent, png or webp), §6.11 (verify the alpha channel)' },
   { id: 'openai-stream-no-completed', gateway: 'openai', defect: 'stream-no-completed', models: ['gpt-image-1'], caughtBy: ['streaming.event-sequence'], source: 'facts §1.5 (exactly one image_generation.completed ends the stream), §6.12' },
   { id: 'openai-echo-auto', gateway: 'openai', defect: 'echo-auto', models: ['gpt-image-1'], caughtBy: ['success.echo-fields'], source: 'facts §1.4 (response size never auto), §4.2 (LiteLLM echoes size "auto")' },
+  { id: 'openai-response-format-accepted', gateway: 'openai', defect: 'response-format-accepted', models: ['gpt-image-1'], caughtBy: ['model-rules.unsupported-params-rejected'], source: 'facts §2.1 and §5.16 (response_format on GPT image: 400 unknown_parameter)' },
+  { id: 'openai-transparent-jpeg-flattened', gateway: 'openai', defect: 'transparent-jpeg-flattened', models: ['gpt-image-1'], caughtBy: ['model-rules.transparent-needs-alpha-format'], source: 'facts §1.2 (transparent needs png or webp), §6.8' },
+  { id: 'openai-partial-images-clamped', gateway: 'openai', defect: 'partial-images-clamped', models: ['gpt-image-1'], caughtBy: ['model-rules.range-params-rejected'], source: 'facts §1.2 (partial_images 0-3), §6.8 (partial_images: 4 is a 400), §4.1 (clamping)' },
+  { id: 'openai-edit-non-square-accepted', gateway: 'openai', defect: 'edit-non-square-accepted', models: ['dall-e-2'], caughtBy: ['edits.non-square-rejected'], source: 'facts §1.6 (dall-e-2: exactly one square PNG), §6.16' },
+  { id: 'openai-stream-event-missing-fields', gateway: 'openai', defect: 'stream-event-missing-fields', models: ['gpt-image-1'], caughtBy: ['streaming.events-validate'], source: 'facts §1.5 (created_at, size, quality, background, output_format are required event fields)' },
   { id: 'openai-variations-501', gateway: 'openai', defect: 'variations-501', models: ['dall-e-2'], caughtBy: ['variations.create'], source: 'facts §1.1 (variations for dall-e-2), §6.16 (501 is "not implemented", not a pass)' },
 
   // ref 000 (ScaiGrid)
@@ -56,6 +61,9 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'scaigrid-media-never-expires', gateway: 'scaigrid', defect: 'media-never-expires', setup: { urlTtlSeconds: 2 }, models: ['openai/dall-e-3'], caughtBy: ['urls.expire-after-ttl'], source: 'ref 000 (URLs expire after 1 hour by default)' },
   { id: 'scaigrid-budget-backend-error', gateway: 'scaigrid', defect: 'budget-backend-error', models: ['openai/dall-e-3'], caughtBy: ['errors.budget'], source: 'ref 000 error table (BUDGET_EXCEEDED: the image budget cap)' },
 
+  { id: 'scaigrid-native-b64-ignored', gateway: 'scaigrid', defect: 'native-b64-ignored', models: ['openai/dall-e-3'], caughtBy: ['native.b64-json'], source: 'ref 000 (response_format "b64_json": inline base64 instead)' },
+  { id: 'scaigrid-media-octet-stream', gateway: 'scaigrid', defect: 'media-octet-stream', models: ['openai/dall-e-3'], caughtBy: ['media.token-download'], source: 'ref 000 (the media proxy serves the image; saved as output.png)' },
+
   // ref 001 (provider slugs, three-key errors)
   { id: 'slugs-envelope-missing-code', gateway: 'provider-slugs', defect: 'envelope-missing-code', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'auth.wrong-key'], source: 'ref 001 error body {"error": {"message", "type", "code"}}' },
   { id: 'slugs-slug-rejected', gateway: 'provider-slugs', defect: 'slug-rejected', models: ['dall-e-3'], caughtBy: ['model-ids.other-form-accepted'], source: 'ref 001 (model: "Provider/model: openai/dall-e-3")' },
@@ -64,12 +72,17 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'slugs-error-as-200', gateway: 'provider-slugs', defect: 'error-as-200', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero', 'model-rules.size-foreign-rejected'], source: 'ref 001 (invalid_size is an error), facts §4.5 (200 with an error body)' },
 
   { id: 'slugs-validation-422', gateway: 'provider-slugs', defect: 'validation-422', models: ['dall-e-3'], caughtBy: ['negative.missing-prompt', 'negative.n-zero'], source: 'ref 001 (400 error bodies), facts §6.8 (missing prompt: 400, not 422)' },
+  { id: 'slugs-prompt-unlimited', gateway: 'provider-slugs', defect: 'prompt-unlimited', models: ['dall-e-2'], caughtBy: ['model-rules.prompt-over-max'], source: 'facts §1.2 (prompt limit 1000 for dall-e-2), forwarded as ref 001 forwards dall-e-2' },
+  { id: 'slugs-oversized-drop', gateway: 'provider-slugs', defect: 'oversized-drop', models: ['dall-e-3'], caughtBy: ['negative.oversized-body'], source: 'facts §3.4 (a dropped connection is retried as a connection error)' },
   { id: 'slugs-content-policy-500', gateway: 'provider-slugs', defect: 'content-policy-500', models: ['dall-e-3'], caughtBy: ['errors.content-policy'], source: 'ref 001 (content_policy_violation error body), facts §3.4 (a 5xx is retried three times)' },
 
   // ref 002 (Socket.IO progress)
   { id: 'progress-wrong-request-id', gateway: 'socket-progress', defect: 'progress-wrong-request-id', models: ['stable-diffusion-xl'], caughtBy: ['progress.request-id-matches'], source: 'ref 002 (progress for the generation), AsyncAPI request_id = x-request-id' },
   { id: 'progress-no-completed', gateway: 'socket-progress', defect: 'progress-no-completed', models: ['stable-diffusion-xl'], caughtBy: ['progress.order'], source: 'ref 002 (percentage updates during the job), AsyncAPI order (one completed event ends it)' },
   { id: 'progress-missing-multi', gateway: 'socket-progress', defect: 'progress-missing-multi', models: ['stable-diffusion-xl'], caughtBy: ['progress.n-many'], source: 'ref 002 (progress updates during long-running generation jobs, whatever n)' },
+  { id: 'progress-percent-float', gateway: 'socket-progress', defect: 'progress-percent-float', models: ['stable-diffusion-xl'], caughtBy: ['progress.events-validate'], source: 'ref 002 (percentage updates), AsyncAPI ProgressEvent (percent: integer 0-100)' },
+  { id: 'progress-empty-prompt-accepted', gateway: 'socket-progress', defect: 'empty-prompt-accepted', models: ['dall-e-3'], caughtBy: ['negative.empty-prompt'], source: 'ref 002 (prompt: 1-4000 characters)' },
+  { id: 'progress-truncated-image', gateway: 'socket-progress', defect: 'truncated-image', models: ['dall-e-3'], caughtBy: ['images.decodes'], source: 'ref 002 (url / b64_json: the generated image), facts §6.3' },
   { id: 'progress-wrong-image-size', gateway: 'socket-progress', defect: 'wrong-image-size', models: ['dall-e-3'], caughtBy: ['images.dimensions'], source: 'ref 002 (size: image dimensions WIDTHxHEIGHT)' },
   { id: 'progress-revised-prompt-empty', gateway: 'socket-progress', defect: 'revised-prompt-empty', models: ['dall-e-3'], caughtBy: ['success.revised-prompt'], source: 'ref 002 (data[].revised_prompt: the prompt as revised), facts §4.5 (empty-string revised_prompt)' },
   { id: 'progress-wrong-key-accepted', gateway: 'socket-progress', defect: 'wrong-key-accepted', models: ['dall-e-3'], caughtBy: ['auth.wrong-key'], source: 'ref 002 (Authorization: Bearer aigw_sk_... API key)' },
@@ -79,6 +92,9 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'perf-request-id-mismatch', gateway: 'perf-block', defect: 'perf-request-id-mismatch', models: ['dall-e-3'], caughtBy: ['perf.request-id'], source: 'ref 003 (perf.request_id: unique request identifier for tracking)' },
   { id: 'perf-missing', gateway: 'perf-block', defect: 'perf-missing', models: ['dall-e-3'], caughtBy: ['perf.present'], source: 'ref 003 (response fields perf.*)' },
   { id: 'perf-model-wrong', gateway: 'perf-block', defect: 'perf-model-wrong', models: ['dall-e-3'], caughtBy: ['perf.model-used'], source: 'ref 003 (perf.model_used: model that generated the image)' },
+  { id: 'perf-size-wrong', gateway: 'perf-block', defect: 'perf-size-wrong', models: ['dall-e-2'], caughtBy: ['perf.size-quality'], source: 'ref 003 (perf.size: image dimensions)' },
+  { id: 'perf-missing-key-accepted', gateway: 'perf-block', defect: 'missing-key-accepted', models: ['dall-e-3'], caughtBy: ['auth.missing-key'], source: 'ref 003 (Authentication: include your API key in the Authorization header)' },
+  { id: 'perf-b64-data-url', gateway: 'perf-block', defect: 'b64-data-url', models: ['dall-e-3'], caughtBy: ['images.b64-plain-base64'], source: 'ref 003 (data[].b64_json: base64-encoded image), facts §6.3' },
   { id: 'perf-retry-after-missing', gateway: 'perf-block', defect: 'retry-after-missing', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.retry-after'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 rate limit, Free tier 5 images/minute), facts §2.2 (Retry-After)' },
   { id: 'perf-rate-limit-text-plain', gateway: 'perf-block', defect: 'rate-limit-text-plain', setup: { tier: 'free' }, models: ['dall-e-2'], caughtBy: ['headers.rate-limit-envelope'], only: ['success.status-200', 'images.response-format-b64', 'model-rules.n-max', 'headers.retry-after', 'headers.rate-limit-envelope'], maxRetryWaitMs: 0, source: 'ref 003 (429 Rate Limit error response), facts §5.21 (Cloudflare text/plain "error code: 1015")' },
   { id: 'perf-default-model-wrong', gateway: 'perf-block', defect: 'default-model-wrong', models: ['dall-e-3'], caughtBy: ['model-rules.model-omitted'], source: 'ref 003 (model default dall-e-3)' },
@@ -91,6 +107,8 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'dalle-size-ignored', gateway: 'dalle-only', defect: 'size-ignored', models: ['dall-e-2'], caughtBy: ['model-rules.size-allowed', 'images.dimensions'], source: 'ref 004 (size 256x256 | 512x512 | 1024x1024)' },
   { id: 'dalle-url-never-expires', gateway: 'dalle-only', defect: 'url-never-expires', setup: { urlTtlSeconds: 2 }, models: ['dall-e-2'], caughtBy: ['urls.expire-after-ttl'], source: 'ref 004 upstream (facts §1.2: URLs valid for 60 minutes)' },
   { id: 'dalle-unknown-model-500', gateway: 'dalle-only', defect: 'unknown-model-500', models: ['dall-e-2'], caughtBy: ['negative.unknown-model'], source: 'ref 004 (model: dall-e-2, dall-e-3 only), facts §3.4 (5xx retried)' },
+  { id: 'dalle-success-text-plain', gateway: 'dalle-only', defect: 'success-text-plain', models: ['dall-e-2'], caughtBy: ['success.content-type-json'], source: 'ref 004 (200 application/json ImageResponse), facts §3.2 (other types reach SDK users as a string)' },
+  { id: 'dalle-default-size-wrong', gateway: 'dalle-only', defect: 'default-size-wrong', models: ['dall-e-2'], caughtBy: ['model-rules.default-size'], source: 'ref 004 (size default 1024x1024)' },
   { id: 'dalle-created-ms', gateway: 'dalle-only', defect: 'created-ms', models: ['dall-e-2'], caughtBy: ['success.created-unix-seconds'], source: 'ref 004 (created: the Unix timestamp)' },
   { id: 'dalle-n-clamped', gateway: 'dalle-only', defect: 'n-clamped', models: ['dall-e-3'], caughtBy: ['model-rules.n-over-max'], source: 'ref 004 (n: 1 for dall-e-3)' },
 ];

@@ -36,6 +36,11 @@ export type OpenAiDefect =
   | 'transparent-ignored' // background: transparent gives an opaque image (facts §6.11)
   | 'stream-no-completed' // the stream ends without image_generation.completed (facts §1.5, §6.12)
   | 'echo-auto' // `size: auto` echoed as "auto" (facts §4.2: LiteLLM echoes the request)
+  | 'response-format-accepted' // response_format silently accepted on GPT image models (facts §5.16: unknown_parameter)
+  | 'transparent-jpeg-flattened' // transparent + jpeg flattened instead of a 400 (facts §6.8)
+  | 'partial-images-clamped' // partial_images 4 clamped to 3 (facts §4.1, Portkey 2.0 clamps)
+  | 'edit-non-square-accepted' // dall-e-2 edits take a non-square image (facts §1.6: square PNG)
+  | 'stream-event-missing-fields' // stream events without created_at/size/quality/background/output_format (facts §1.5)
   | 'edit-any-format' // dall-e-2 edits take a JPEG (facts §1.6: one square PNG)
   | 'mask-unchecked'; // a mask of other dimensions than the image is used (facts §1.6)
 
@@ -222,19 +227,21 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
     if (rule.family === 'dall-e-3' && n > 1) throw invalid(`Invalid value: ${n}. dall-e-3 only supports n=1.`, 'n', 'invalid_value');
 
     if (!gpt) for (const k of GPT_ONLY) if (present(k) && !(k === 'stream' && bool(k) === false)) throw invalid(`Unknown parameter: '${k}' is not supported with ${model}.`, k, 'unknown_parameter');
-    if (gpt && present('response_format')) throw invalid("Unknown parameter: 'response_format'.", 'response_format', 'unknown_parameter');
+    if (gpt && present('response_format') && defect !== 'response-format-accepted') throw invalid("Unknown parameter: 'response_format'.", 'response_format', 'unknown_parameter');
     if (gpt && kind === 'generation' && present('style')) throw invalid(`Unknown parameter: 'style' is only supported with dall-e-3.`, 'style', 'unknown_parameter');
 
-    const responseFormat = (oneOf('response_format', ['url', 'b64_json']) ?? (gpt ? 'b64_json' : 'url')) as Job['responseFormat'];
+    const asFormat = oneOf('response_format', ['url', 'b64_json']);
+    const responseFormat = (gpt ? 'b64_json' : asFormat ?? 'url') as Job['responseFormat'];
     const outputFormat = (oneOf('output_format', ['png', 'jpeg', 'webp']) ?? 'png') as Job['outputFormat'];
     const background = oneOf('background', ['transparent', 'opaque', 'auto']) ?? 'auto';
-    if (background === 'transparent' && outputFormat === 'jpeg') throw invalid("Transparent background is not supported with output_format 'jpeg'. Use 'png' or 'webp'.", 'background', 'invalid_value');
+    if (background === 'transparent' && outputFormat === 'jpeg' && defect !== 'transparent-jpeg-flattened') throw invalid("Transparent background is not supported with output_format 'jpeg'. Use 'png' or 'webp'.", 'background', 'invalid_value');
     oneOf('moderation', ['low', 'auto']);
     const compression = int('output_compression') ?? 100;
     if (compression < 0) throw invalid(`Invalid 'output_compression': integer below minimum value. Expected a value >= 0, but got ${compression} instead.`, 'output_compression', 'integer_below_min_value');
     if (compression > 100) throw invalid(`Invalid 'output_compression': integer above maximum value. Expected a value <= 100, but got ${compression} instead.`, 'output_compression', 'integer_above_max_value');
     const stream = bool('stream') ?? false;
-    const partials = int('partial_images') ?? 0;
+    let partials = int('partial_images') ?? 0;
+    if (partials > 3 && defect === 'partial-images-clamped') partials = 3;
     if (partials < 0 || partials > 3) throw invalid(`Invalid 'partial_images': expected a value between 0 and 3, but got ${partials} instead.`, 'partial_images', partials < 0 ? 'integer_below_min_value' : 'integer_above_max_value');
     if (kind === 'edit' && present('input_fidelity')) {
       oneOf('input_fidelity', ['high', 'low']);
@@ -327,7 +334,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
     if (job.stream && gpt && defect !== 'stream-as-json') {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...baseHeaders(id, started) });
       const prefix = job.kind === 'edit' ? 'image_edit' : 'image_generation';
-      const common = { created_at: created, size: job.size, quality: job.quality, background: job.background, output_format: job.outputFormat };
+      const common = defect === 'stream-event-missing-fields' ? {} : { created_at: created, size: job.size, quality: job.quality, background: job.background, output_format: job.outputFormat };
       for (let i = 0; i < job.n; i++) {
         for (let p = 0; p < job.partials; p++) {
           const img = await render(job, i, p + 1);
@@ -413,7 +420,7 @@ export async function startOpenAiGateway(options: OpenAiGatewayOptions): Promise
       if (dalle) {
         if (info.format !== 'png' && defect !== 'edit-any-format') throw invalid('Uploaded image must be a PNG and less than 4 MB.', 'image', 'invalid_image_format');
         if (bytes.length > 4 * 1024 * 1024) throw invalid('Uploaded image must be a PNG and less than 4 MB.', 'image', 'image_too_large');
-        if (info.width !== info.height) throw invalid('Uploaded image must be square.', 'image', 'invalid_image');
+        if (info.width !== info.height && defect !== 'edit-non-square-accepted') throw invalid('Uploaded image must be square.', 'image', 'invalid_image');
       } else if (!['png', 'jpeg', 'webp'].includes(info.format)) throw invalid(`Invalid image format '${info.format}': png, webp and jpg are supported.`, 'image', 'invalid_image_format');
       infos.push(info);
     }

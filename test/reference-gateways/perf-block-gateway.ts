@@ -119,7 +119,7 @@ export async function startPerfBlockGateway(options: PerfBlockOptions) {
       body.perf = {
         request_id: defect === 'perf-request-id-mismatch' ? `perf-${g.requestId}` : g.requestId,
         model_used: defect === 'perf-model-wrong' ? 'dall-e-2' : g.model.id,
-        size: g.size,
+        size: defect === 'perf-size-wrong' ? '1024x1024' : g.size,
         quality: g.quality,
         cost_usd: defect === 'perf-cost-negative' ? -cost : Math.round(cost * 1000) / 1000,
         latency_ms: Date.now() - g.started,

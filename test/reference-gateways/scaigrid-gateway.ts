@@ -157,7 +157,7 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
       const data = [];
       for (let i = 0; i < (defect === 'n-ignored' ? 1 : g.n); i++) {
         const image = await gateway.config.render(g, i);
-        const url = g.responseFormat === 'url' ? mediaUrl(image) : null;
+        const url = g.responseFormat === 'url' || defect === 'native-b64-ignored' ? mediaUrl(image) : null;
         data.push({ url, b64_json: url ? null : image.bytes.toString('base64'), revised_prompt: g.model.revisesPrompt ? `${g.prompt}, warm cinematic lighting, high detail` : null });
       }
       const out: Record<string, unknown> = { created: Math.floor(Date.now() / 1000), data };
@@ -195,7 +195,7 @@ export async function startScaiGridGateway(options: ScaiGridOptions) {
         const found = resolveToken(decodeURIComponent(url.pathname.slice('/v1/media/'.length)));
         if (found === 'forged') return nativeError(res, { status: 404, message: 'Unknown media token.', type: 'invalid_request_error', param: null, code: null }, id);
         if (found === 'expired') return nativeError(res, { status: 410, message: 'This media link has expired; generate the image again.', type: 'invalid_request_error', param: null, code: null }, id);
-        return sendBytes(res, 200, found.bytes, found.mime, { headers: { 'x-request-id': id, 'cache-control': 'private, max-age=3600' } });
+        return sendBytes(res, 200, found.bytes, defect === 'media-octet-stream' ? 'application/octet-stream' : found.mime, { headers: { 'x-request-id': id, 'cache-control': 'private, max-age=3600' } });
       }
       req.resume();
       if (url.pathname.startsWith('/oai/')) return gateway.sendError(res, { status: 404, message: `Unknown route ${route}`, type: 'invalid_request_error', param: null, code: null }, id);

@@ -76,7 +76,8 @@ export async function startSocketProgressGateway(options: SocketProgressOptions)
         // ComfyUI reports each sampler step; the gateway forwards every fifth.
         for (let step = 0; step < STEPS; step += 5) {
           const done = index * STEPS + step;
-          emit(g, 'progress', { image_index: index, percent: Math.floor((done * 100) / total), step: done, total_steps: total });
+          const percent = (done * 100) / total;
+          emit(g, 'progress', { image_index: index, percent: defect === 'progress-percent-float' ? Math.round(percent * 10) / 10 + 0.5 : Math.floor(percent), step: done, total_steps: total });
           await new Promise((r) => setTimeout(r, 2));
         }
         return;

@@ -113,6 +113,7 @@ export class CompatGateway {
 
   send(res: ServerResponse, status: number, body: unknown, requestId: string, extra: Record<string, string> = {}): void {
     const options: SendOptions = { headers: { ...this.headers(requestId), ...extra }, ...(this.config.chunked ? { chunked: true } : {}) };
+    if (status === 200 && this.config.defect === 'success-text-plain') return sendBytes(res, status, Buffer.from(JSON.stringify(body)), 'text/plain; charset=utf-8', options);
     sendJson(res, status, body, options);
   }
 
@@ -127,6 +128,7 @@ export class CompatGateway {
   /** 401 unless the request carries one of the gateway's keys. */
   authenticate(req: IncomingMessage): void {
     const key = bearer(req);
+    if (!key && this.config.defect === 'missing-key-accepted') return;
     if (!key) throw new CompatError({ status: 401, message: 'Missing API key: send Authorization: Bearer <key>.', type: 'authentication_error', param: null, code: 'missing_api_key' });
     if (!this.config.apiKeys.includes(key) && this.config.defect !== 'wrong-key-accepted')
       throw new CompatError({ status: this.config.defect === 'wrong-key-403' ? 403 : 401, message: 'Invalid API key provided.', type: 'authentication_error', param: null, code: 'invalid_api_key' });
@@ -190,13 +192,13 @@ export class CompatGateway {
     };
     const prompt = text('prompt');
     if (prompt === undefined) throw bad("'prompt' is required.", 'prompt', 'missing_required_parameter');
-    if (prompt.trim() === '') throw bad("'prompt' must not be empty.", 'prompt', 'invalid_value');
+    if (prompt.trim() === '' && d !== 'empty-prompt-accepted') throw bad("'prompt' must not be empty.", 'prompt', 'invalid_value');
 
     const name = text('model') ?? c.defaultModel;
     if (name === undefined) throw bad("'model' is required.", 'model', 'missing_required_parameter');
     const model = findModel(c, d === 'default-model-wrong' && !given('model') ? c.models.find((m) => m.id !== c.defaultModel)!.id : name);
     if (!model || (d === 'slug-rejected' && name.includes('/'))) throw new CompatError({ status: 404, message: `Model '${name}' is not available on this gateway.`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
-    if (d !== 'prompt-limit-bytes' ? chars(prompt) > model.promptMax : Buffer.byteLength(prompt) > model.promptMax)
+    if (d !== 'prompt-unlimited' && (d !== 'prompt-limit-bytes' ? chars(prompt) > model.promptMax : Buffer.byteLength(prompt) > model.promptMax))
       throw bad(`'prompt' is too long for ${model.id}: at most ${model.promptMax} characters.`, 'prompt', 'prompt_too_long');
 
     let n = 1;
@@ -211,7 +213,7 @@ export class CompatGateway {
     }
 
     const sizeAsked = text('size');
-    let size = sizeAsked ?? model.defaultSize;
+    let size = sizeAsked ?? (d === 'default-size-wrong' ? model.sizes.find((s) => s !== model.defaultSize) ?? model.defaultSize : model.defaultSize);
     if (d === 'size-ignored') size = model.defaultSize;
     const dims = parseSize(size);
     if (!dims) throw bad(`'size' must be WIDTHxHEIGHT, got '${size}'.`, 'size', 'invalid_size');
@@ -262,6 +264,8 @@ export class CompatGateway {
       }
       const body = await readBody(req, c.bodyLimit);
       if (!body.ok) {
+        // The defect: a proxy that gives up on a large body by closing the connection.
+        if (c.defect === 'oversized-drop') return void req.socket.destroy();
         this.sendError(res, { status: 413, message: `Request body exceeds ${c.bodyLimit} bytes.`, type: 'invalid_request_error', param: null, code: 'request_too_large' }, requestId, { connection: 'close' });
         return;
       }
@@ -279,8 +283,9 @@ export class CompatGateway {
       const count = c.defect === 'n-ignored' ? 1 : g.n;
       for (let i = 0; i < count; i++) {
         await c.onImage?.(g, i, 'start');
-        const image = await c.render(g, i);
-        const item: Record<string, string> = g.responseFormat === 'url' ? { url: c.publish(image, g) } : { b64_json: image.bytes.toString('base64') };
+        let image = await c.render(g, i);
+        if (c.defect === 'truncated-image') image = { ...image, bytes: image.bytes.subarray(0, Math.floor(image.bytes.length * 0.6)) };
+        const item: Record<string, string> = g.responseFormat === 'url' ? { url: c.publish(image, g) } : { b64_json: `${c.defect === 'b64-data-url' ? `data:${image.mime};base64,` : ''}${image.bytes.toString('base64')}` };
         if (g.model.revisesPrompt) item.revised_prompt = c.defect === 'revised-prompt-empty' ? '' : `${g.prompt}, rendered in rich detail with balanced composition`;
         data.push(item);
         await c.onImage?.(g, i, 'done');
