@@ -24,7 +24,7 @@ export interface Profile {
   modelIds: 'bare' | 'slug' | 'both';
   extras: { perf: boolean | PerfField[]; metadata: boolean | 'accepted' | 'echoed' };
   progressEvents: boolean | { models?: string[]; providers?: string[] };
-  params: { quality?: string[]; style?: string[]; moderation?: string[]; user?: boolean };
+  params: { quality?: string[]; style?: string[]; moderation?: string[]; user?: boolean; stream?: boolean };
   urlTtlSeconds?: number;
   strict?: boolean;
   source?: string[];

@@ -78,6 +78,8 @@ function triggerRequest(ctx: RunContext, t: Target, trigger: string, label: stri
     url: ctx.operationUrl(native ? 'generateNativeImage' : 'createImage'),
     body: { kind: 'json', value },
     label,
+    // The refusal is the answer under test: a quota 429 is judged, never waited out or retried.
+    retry: { rateLimit: false, transient: false },
     ...(header ? { headers: { [header[1]!]: header[2]! } } : {}),
   };
 }

@@ -166,10 +166,10 @@ export const modelRuleChecks: CheckDef[] = [
     severity: 'MUST',
     rule: 'catalogue params.*.unsupported reject (+ error); facts §6.8, §5.16',
     scope: 'model',
-    appliesTo: allOf(catalogued, (_ctx, t) => (rejected(t.model!).length ? true : `catalogue: ${t.model!.id} rejects no parameter`)),
+    appliesTo: allOf(catalogued, (ctx, t) => (rejected(ctx, t.model!).length ? true : `catalogue: ${t.model!.id} rejects no parameter the profile's dialect has`)),
     async cases(ctx, t) {
       const cases: ErrorCase[] = [];
-      for (const [name, p] of rejected(t.model!)) {
+      for (const [name, p] of rejected(ctx, t.model!)) {
         const value = sampleValue(name);
         const ex = await invalid(ctx, t, { [name]: value }, `${name}: ${JSON.stringify(value)}`);
         cases.push(case400(ex, errorFor(p.error, 'unknown_parameter', name), `${name}: ${JSON.stringify(value)}`));
@@ -320,9 +320,12 @@ export const modelRuleChecks: CheckDef[] = [
   },
 ];
 
-/** Parameters of a generation request the catalogue says the model rejects. */
-function rejected(m: Model): Array<[ParamName, { unsupported: 'reject'; error?: { kind: string; param?: string | null } }]> {
-  const fields = generationFields();
+/**
+ * Parameters of a generation request the catalogue says the model rejects - among those the profile's
+ * dialect has (a gateway documenting no streaming may ignore `stream`; only OpenAI's refusal is known).
+ */
+function rejected(ctx: RunContext, m: Model): Array<[ParamName, { unsupported: 'reject'; error?: { kind: string; param?: string | null } }]> {
+  const fields = generationFields().filter((f) => ctx.profile.params.stream !== false || (f !== 'stream' && f !== 'partial_images'));
   return (Object.entries(m.params) as Array<[ParamName, unknown]>).filter(
     (e): e is [ParamName, { unsupported: 'reject'; error?: { kind: string; param?: string | null } }] =>
       fields.includes(e[0]) && typeof e[1] === 'object' && e[1] !== null && (e[1] as { unsupported?: string }).unsupported === 'reject',
