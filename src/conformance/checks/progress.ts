@@ -2,7 +2,10 @@
 // the `/image-progress` namespace emits events valid against the AsyncAPI document, whose request_id
 // is the x-request-id of the HTTP answer, in order, ending with exactly one completed/failed event.
 import { emitsProgress } from '../../contract/profiles.js';
-import { fail, pass } from '../assert.js';
+import { fail, pass, skip } from '../assert.js';
+import { bodyText } from '../exchange.js';
+import { progressNamespace } from '../progress-listener.js';
+import { WRONG_KEY } from './auth.js';
 import type { Generation, RunContext } from '../context.js';
 import { header } from '../exchange.js';
 import { progressValidators, type ProgressEventRecord } from '../progress-listener.js';
@@ -98,7 +101,46 @@ function judgeOrder(o: Observed): Outcome {
   return pass(o.events.map((e) => `${e.event}${typeof (e.payload as { percent?: number }).percent === 'number' ? ` ${(e.payload as { percent: number }).percent}%` : ''}`).join(' → '), o.gen.exchange);
 }
 
+/**
+ * Socket.IO's HTTP long-polling transport (Engine.IO 4), so the namespace handshake is ordinary HTTP
+ * exchanges the report can show: open a session, connect to the namespace with `auth`, read the answer.
+ */
+async function namespaceHandshake(ctx: RunContext, token: string): Promise<{ answer: string; seqs: number[] } | { problem: string; seqs: number[] }> {
+  const base = `${ctx.origin}/socket.io/?EIO=4&transport=polling`;
+  const open = await ctx.send({ method: 'GET', url: `${base}&t=open`, auth: 'none', label: 'Socket.IO polling handshake' });
+  const sid = /"sid":"([^"]+)"/.exec(open.response ? bodyText(open) : '')?.[1];
+  if (!sid) return { problem: `no Engine.IO session: ${open.response?.status ?? open.error?.message}`, seqs: [open.seq] };
+  const url = `${base}&sid=${encodeURIComponent(sid)}`;
+  const connect = await ctx.send({
+    method: 'POST',
+    url,
+    auth: 'none',
+    label: `Socket.IO connect to ${progressNamespace()} with a wrong key`,
+    body: { kind: 'text', text: `40${progressNamespace()},${JSON.stringify({ token })}`, contentType: 'text/plain;charset=UTF-8' },
+  });
+  const read = await ctx.send({ method: 'GET', url: `${url}&t=read`, auth: 'none', label: 'Socket.IO namespace answer' });
+  return { answer: read.response ? bodyText(read) : '', seqs: [open.seq, connect.seq, read.seq] };
+}
+
 export const progressChecks: CheckDef[] = [
+  {
+    id: 'progress.auth-required',
+    title: 'The /image-progress namespace refuses a connection with a wrong API key (events name other requests and prompts)',
+    severity: 'MUST',
+    rule: 'asyncapi/image-progress.yaml (the handshake auth.token is the API key); ref 002 (progress per request of the key)',
+    scope: 'run',
+    uses: [],
+    appliesTo: (ctx) => (ctx.profile.progressEvents === false ? `profile ${ctx.profile.name} emits no progress events` : ctx.keyProvided ? true : 'no API key given: a wrong key cannot be told from the right one'),
+    async run(ctx) {
+      const expected = `a connect_error packet (44${progressNamespace()}) for auth.token ${WRONG_KEY}`;
+      const shake = await namespaceHandshake(ctx, WRONG_KEY);
+      if ('problem' in shake) return skip(`the Socket.IO polling transport is not available (${shake.problem}); the suite cannot judge the handshake over HTTP`);
+      const ns = progressNamespace();
+      if (shake.answer.includes(`44${ns},`)) return pass(`refused: ${shake.answer.slice(0, 120)}`, ...shake.seqs);
+      if (shake.answer.includes(`40${ns},`)) return fail(expected, `connected: ${shake.answer.slice(0, 120)}`, shake.seqs, 'Anyone can follow every generation (request ids, models, prompts) without a key.');
+      return fail(expected, `answer ${JSON.stringify(shake.answer.slice(0, 120))}`, shake.seqs);
+    },
+  },
   progressCheck({
     id: 'progress.events-validate',
     title: 'Progress events for a generation arrive and validate against the AsyncAPI schemas',
