@@ -227,9 +227,9 @@ export const modelRuleChecks: CheckDef[] = [
   }),
   generationCheck('values', {
     id: 'model-rules.catalogue-values-accepted',
-    title: "Non-default catalogue values and parameters the catalogue says to ignore are accepted",
+    title: 'Documented non-default values are accepted: the model\'s style/moderation values, the gateway\'s own (moderation low), user and metadata where the profile takes them',
     severity: 'MUST',
-    rule: 'catalogue params (values, unsupported: ignore)',
+    rule: 'catalogue params.*.values; profile params (moderation, user), extras.metadata; ref 001 (moderation auto|low, user), ref 004 (user), ref 000 (metadata); never a parameter the catalogue marks unsupported: ignore (mock behaviour, not a demand)',
     appliesTo: catalogued,
     judge(ctx, gen) {
       const sent = Object.entries(gen.request.fields)
