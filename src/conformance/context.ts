@@ -9,6 +9,7 @@ import { GENERATIONS, type GenerationRequest, type ImageOperation } from './gene
 import { HttpClient, type Exchange, type HttpRequest } from './http.js';
 import { ImageGallery, inspectItems, type InspectedItem } from './inspect-images.js';
 import type { ProgressListener } from './progress-listener.js';
+import { imageOrigin } from './run-images.js';
 import type { Redactor } from './redact.js';
 import type { GenerationKind, Target } from './types.js';
 
@@ -156,7 +157,7 @@ export class RunContext {
     const ex = 'exchange' in gen ? gen.exchange : gen;
     let p = this.inspected.get(ex);
     if (!p) {
-      p = inspectItems(this, ex, 'exchange' in gen ? `${gen.kind} ${gen.target.name}` : ex.label);
+      p = inspectItems(this, ex, 'exchange' in gen ? `${gen.kind} ${gen.target.name}` : ex.label, imageOrigin(this, ex, 'exchange' in gen ? gen.kind : undefined));
       this.inspected.set(ex, p);
     }
     return p;

@@ -13,6 +13,7 @@ import { ProgressListener } from './progress-listener.js';
 import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
 import { planEntries, runEntries } from './runner.js';
+import { collectRunImages, linkImagesToChecks } from './run-images.js';
 import type { CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
 
 export * from './types.js';
@@ -129,6 +130,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
+      await collectRunImages(ctx);
+      linkImagesToChecks(ctx.gallery.samples, results);
     }
   } finally {
     progress?.close();
@@ -153,6 +156,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     results,
     exchanges: http.exchanges.map((e) => http.toRecord(e)),
     images: ctx.gallery.samples,
+    ...(ctx.gallery.notShown ? { imagesNotShown: ctx.gallery.notShown } : {}),
     exitCode: unreachable ? 2 : summary.mustFailed > 0 ? 1 : 0,
   };
   return redactor.redactDeep(report);
