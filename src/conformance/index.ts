@@ -14,7 +14,7 @@ import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
 import { planEntries, runEntries } from './runner.js';
 import { collectRunImages, linkImagesToChecks } from './run-images.js';
-import type { CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
+import type { CheckResult, ConformanceOptions, ConformanceReport, RunEvent, Summary, Target } from './types.js';
 
 export * from './types.js';
 export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
@@ -125,10 +125,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (!probe.response && probe.error?.kind === 'unreachable') unreachable = `cannot reach ${ctx.baseUrl}: ${probe.error.message}`;
     else {
       for (const message of notes) options.onEvent?.({ type: 'note', message });
-      options.onEvent?.({ type: 'plan', plan });
+      options.onEvent?.({ type: 'plan', plan, checks: entries.length });
+      const onEvent = options.onEvent;
       results = await runEntries(ctx, entries, {
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        // Results carry the images made so far, for the console's progress and ETA.
+        ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'result' ? { ...e, imagesMade: ctx.budget.spent } : e) } : {}),
       });
       await collectRunImages(ctx);
       linkImagesToChecks(ctx.gallery.samples, results);

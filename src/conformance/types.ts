@@ -198,6 +198,8 @@ export interface ConformanceOptions {
 
 export type RunEvent =
   | { type: 'note'; message: string }
-  | { type: 'plan'; plan: Plan }
+  /** `checks`: how many results the run will report (progress counters). */
+  | { type: 'plan'; plan: Plan; checks?: number }
   | { type: 'start'; key: string; title: string }
-  | { type: 'result'; result: CheckResult };
+  /** `imagesMade`: images made so far in the run (progress and ETA). */
+  | { type: 'result'; result: CheckResult; imagesMade?: number };
