@@ -3,11 +3,13 @@
 // command, imports and requires every export (ESM and CommonJS consumers), type-checks in a
 // TypeScript consumer, and certifies its own installed mock with `conform` (exit 0).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/conformance/index.js';
 import { packageJson, packAndInstall, root, type Installed } from './packed.js';
@@ -73,7 +75,7 @@ const codeExports = Object.entries(packageJson.exports).filter(([, t]) => typeof
 const dataExports = Object.entries(packageJson.exports).filter(([, t]) => typeof t === 'string') as Array<[string, string]>;
 const specifier = (subpath: string) => (subpath === '.' ? packageJson.name : `${packageJson.name}/${subpath.slice(2)}`);
 
-describe('the installed tarball', () => {
+describe.concurrent('the installed tarball', () => {
   it('holds the licence, the readme and every file an export or the bin points at', () => {
     for (const file of ['LICENSE', 'README.md', 'package.json', ...Object.values(packageJson.bin), ...dataExports.map(([, t]) => t), ...codeExports.flatMap(([, t]) => Object.values(t))])
       expect(existsSync(join(installed.packageDir, file)), file).toBe(true);
@@ -166,6 +168,91 @@ describe('the installed tarball', () => {
     }
     const [code] = (await once(mock, 'exit')) as [number | null];
     expect(code).toBe(0);
+  });
+});
+
+// ---- the CI recipe of docs/ci.md ---------------------------------------------------------------
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  jobs: Record<string, { env?: Record<string, string>; steps: Step[] }>;
+}
+
+const ciDoc = readFileSync(join(root, 'docs/ci.md'), 'utf8');
+const yamlBlocks = [...ciDoc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as Workflow);
+const action = parseYaml(readFileSync(join(root, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string; required?: boolean }>;
+  runs: { using: string; steps: Step[] };
+};
+const step = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
+
+describe('the CI recipe (action.yml and docs/ci.md)', () => {
+  it('action.yml is a composite action whose every input reference is declared, and its version is the package version', () => {
+    expect(action.runs.using).toBe('composite');
+    const text = readFileSync(join(root, 'action.yml'), 'utf8');
+    const used = [...text.matchAll(/\$\{\{ inputs\.([\w-]+) \}\}/g)].map((m) => m[1]!);
+    expect(used.filter((i) => !(i in action.inputs))).toEqual([]);
+    expect(action.inputs.version!.default).toBe(packageJson.version);
+    expect(action.runs.steps.map((s) => s.id ?? s.uses)).toEqual(['conform', 'actions/upload-artifact@v4', 'mikepenz/action-junit-report@v5', 'verdict']);
+  });
+
+  it("docs/ci.md's workflows use the action with declared inputs, and its plain steps run exactly the action's commands", () => {
+    const [withAction, plain] = yamlBlocks.map((w) => Object.values(w.jobs)[0]!);
+    const uses = withAction!.steps.find((s) => s.uses === './.github/actions/imagegen-contract')!;
+    expect(Object.keys(uses.with!).filter((k) => !(k in action.inputs))).toEqual([]);
+    for (const id of ['conform', 'verdict']) expect(step(plain!.steps, id).run, id).toBe(step(action.runs.steps, id).run);
+    expect(plain!.env!.IMAGEGEN_VERSION).toBe(packageJson.version);
+    expect(plain!.env!.IMAGEGEN_API_KEY).toBe('${{ secrets.IMAGEGEN_API_KEY }}');
+  });
+
+  it("runs the docs' plain workflow steps with bash against the installed mock: exit 0, reports written, annotations printed", async () => {
+    const plain = Object.values(yamlBlocks[1]!.jobs)[0]!;
+    // `npx --yes imagegen-contract@VERSION` runs the installed package here (the registry does not have this build).
+    const binDir = join(installed.dir, 'fake-bin');
+    mkdirSync(binDir, { recursive: true });
+    writeFileSync(join(binDir, 'npx'), `#!/usr/bin/env bash\n[ "$1" = --yes ] && [ "$2" = "imagegen-contract@${packageJson.version}" ] || { echo "unexpected npx $*" >&2; exit 99; }\nshift 2\nexec ${JSON.stringify(installed.bin)} "$@"\n`);
+    chmodSync(join(binDir, 'npx'), 0o755);
+    const help = (await exec(installed.bin, ['conform', '--help'])).stdout;
+    const mock = spawn(installed.bin, ['mock', '--port', '0', '--api-key', KEY], { cwd: installed.dir });
+    try {
+      const base = (await firstMatch(mock, /baseURL: '([^']+)'/))[1]!;
+      const output = join(installed.dir, 'github-output');
+      writeFileSync(output, '');
+      // The documented extra options, once the installed CLI knows them all (until then, the ones it knows).
+      const args = plain.env!.IMAGEGEN_ARGS!.split(' ').reduce<string[][]>((acc, a) => (a.startsWith('--') ? [...acc, [a]] : (acc.at(-1)!.push(a), acc)), []);
+      const known = help.includes('--dry-run') ? args : args.filter(([flag]) => help.includes(`${flag} `));
+      const env = { ...process.env, ...plain.env, IMAGEGEN_BASE_URL: base, IMAGEGEN_API_KEY: KEY, IMAGEGEN_ARGS: known.flat().join(' '), GITHUB_OUTPUT: output, PATH: `${binDir}:${process.env.PATH}`, NO_COLOR: '1' };
+      // GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
+      const bash = (script: string, extra: Record<string, string> = {}) =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: installed.dir, env: { ...env, ...extra } });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+          child.on('close', (code) => resolve({ code, out }));
+        });
+      const conform = await bash(step(plain.steps, 'conform').run!);
+      expect(conform.code, conform.out.slice(-2000)).toBe(0);
+      const exitCode = readFileSync(output, 'utf8').match(/^exit-code=(\d+)$/m)?.[1];
+      expect(exitCode, conform.out.slice(-2000)).toBe('0');
+      expect(conform.out).toMatch(/^::notice title=imagegen-contract conformance::.*every MUST check passed/m);
+      const dir = join(installed.dir, plain.env!.IMAGEGEN_REPORT_DIR!);
+      expect(readFileSync(join(dir, 'conformance.xml'), 'utf8')).toMatch(/<testsuites [^>]*failures="0"/);
+      expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toMatch(/<div class="word">PASS<\/div>/);
+      expect(JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')).exitCode).toBe(0);
+      expect((await bash(step(plain.steps, 'verdict').run!, { IMAGEGEN_EXIT_CODE: exitCode! })).code).toBe(0);
+      // A failing run fails the verdict step.
+      expect((await bash(step(plain.steps, 'verdict').run!, { IMAGEGEN_EXIT_CODE: '1' })).code).toBe(1);
+    } finally {
+      mock.kill('SIGTERM');
+    }
   });
 });
 
