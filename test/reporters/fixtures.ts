@@ -1,4 +1,5 @@
 // Small hand-made reports for reporter tests (no gateway needed).
+import { summarise } from '../../src/conformance/index.js';
 import type { CheckResult, ConformanceReport } from '../../src/conformance/types.js';
 
 export function result(over: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult {
@@ -15,7 +16,6 @@ export function result(over: Partial<CheckResult> & Pick<CheckResult, 'id' | 'st
 }
 
 export function reportOf(results: CheckResult[], over: Partial<ConformanceReport> = {}): ConformanceReport {
-  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   const bad = results.filter((r) => r.status === 'fail' || r.status === 'error');
   return {
     tool: { name: 'imagegen-contract', version: '0.0.0-test' },
@@ -25,17 +25,7 @@ export function reportOf(results: CheckResult[], over: Partial<ConformanceReport
     notes: [],
     plan: { images: 0, usd: 0, unknownPriceImages: 0, maxImages: 6, lines: [] },
     imagesMade: 0,
-    summary: {
-      total: results.length,
-      pass: count('pass'),
-      fail: count('fail'),
-      skip: count('skip'),
-      error: count('error'),
-      notApplicable: count('not-applicable'),
-      mustNotRun: {},
-      mustFailed: bad.filter((r) => r.severity === 'MUST').length,
-      shouldFailed: bad.filter((r) => r.severity === 'SHOULD').length,
-    },
+    summary: summarise(results),
     results,
     exchanges: [],
     images: [],

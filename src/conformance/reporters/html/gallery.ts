@@ -13,10 +13,11 @@ export function imageCaption(img: ImageSample): string {
 }
 
 export function figure(img: ImageSample): string {
-  const src = SAFE_DATA_URL.test(img.dataUrl) ? img.dataUrl : '';
+  // Thumbnails are made by the suite; anything else is left out rather than loaded.
+  const src = SAFE_DATA_URL.test(img.dataUrl) ? ` src="${img.dataUrl}"` : '';
   const caption = imageCaption(img);
   const model = img.model ? `${htmlEscape(img.model)}${img.modelFrom === 'default' ? ' <span class="dim">(default: no model in the request)</span>' : ''}` : '<span class="dim">model unknown</span>';
-  return `<figure data-image><img src="${src}" alt="${htmlEscape(caption)}" title="${htmlEscape(`${img.label}: ${caption}`)}" width="${Math.min(160, img.width)}" loading="eager"><figcaption><span class="model">${model}</span><br>${img.width}×${img.height} ${htmlEscape(img.format.toUpperCase())}${img.index !== undefined ? ` <span class="dim">· #${img.index}</span>` : ''}</figcaption></figure>`;
+  return `<figure data-image><img${src} alt="${htmlEscape(caption)}" title="${htmlEscape(`${img.label}: ${caption}`)}" width="${Math.min(160, img.width)}" loading="eager"><figcaption><span class="model">${model}</span><br>${img.width}×${img.height} ${htmlEscape(img.format.toUpperCase())}${img.index !== undefined ? ` <span class="dim">· #${img.index}</span>` : ''}</figcaption></figure>`;
 }
 
 /** Images whose answer (or download) a check result cites. */
