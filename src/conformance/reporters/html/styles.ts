@@ -22,7 +22,7 @@ h3{font-size:14px;margin:0}
 .notes{margin:8px 0;padding-left:20px;color:var(--muted)}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:middle}
-th{background:var(--soft);font-weight:600;font-size:12px;color:var(--muted)}
+th{background:var(--soft);font-weight:600;font-size:12px;color:var(--muted);overflow-wrap:normal}
 .areas th.n,.areas td.n{width:62px;text-align:right;font-variant-numeric:tabular-nums}
 .areas th.barcol{width:34%}.areas td.zero{color:#c5cbd1}.areas td.fail{color:var(--fail);font-weight:700}.areas td.error{color:var(--error);font-weight:700}
 .areas td,.areas th{padding:3px 8px}
@@ -69,5 +69,5 @@ figcaption .model{font-weight:600}figcaption .dim{color:var(--muted)}
 [hidden]{display:none!important}
 .empty{color:var(--muted)}
 footer{margin-top:36px;color:var(--muted);font-size:12.5px}
-@media (max-width:700px){main{padding:12px}.filter{position:static}.facts{grid-template-columns:minmax(0,1fr)}.facts dd{margin-bottom:4px}.row{grid-template-columns:minmax(0,1fr)}.areas th.barcol,.areas td.barcell{display:none}.card .body{grid-template-columns:minmax(0,1fr)}.areas th.n,.areas td.n{width:44px}.verdict{flex-direction:column;align-items:flex-start;gap:4px}}
+@media (max-width:700px){main{padding:12px}.filter{position:static}.facts{grid-template-columns:minmax(0,1fr)}.facts dd{margin-bottom:4px}.row{grid-template-columns:minmax(0,1fr)}.areas th.barcol,.areas td.barcell{display:none}.card .body{grid-template-columns:minmax(0,1fr)}.areas th.n,.areas td.n{width:42px;padding:3px 4px;font-size:11.5px}.verdict{flex-direction:column;align-items:flex-start;gap:4px}}
 `;
