@@ -75,7 +75,7 @@ const codeExports = Object.entries(packageJson.exports).filter(([, t]) => typeof
 const dataExports = Object.entries(packageJson.exports).filter(([, t]) => typeof t === 'string') as Array<[string, string]>;
 const specifier = (subpath: string) => (subpath === '.' ? packageJson.name : `${packageJson.name}/${subpath.slice(2)}`);
 
-describe.concurrent('the installed tarball', () => {
+describe.concurrent('the installed tarball', { timeout: 90_000 }, () => {
   it('holds the licence, the readme and every file an export or the bin points at', () => {
     for (const file of ['LICENSE', 'README.md', 'package.json', ...Object.values(packageJson.bin), ...dataExports.map(([, t]) => t), ...codeExports.flatMap(([, t]) => Object.values(t))])
       expect(existsSync(join(installed.packageDir, file)), file).toBe(true);
@@ -193,7 +193,7 @@ const action = parseYaml(readFileSync(join(root, 'action.yml'), 'utf8')) as {
 };
 const step = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
 
-describe('the CI recipe (action.yml and docs/ci.md)', () => {
+describe('the CI recipe (action.yml and docs/ci.md)', { timeout: 90_000 }, () => {
   it('action.yml is a composite action whose every input reference is declared, and its version is the package version', () => {
     expect(action.runs.using).toBe('composite');
     const text = readFileSync(join(root, 'action.yml'), 'utf8');

@@ -69,7 +69,7 @@ function overflowing(page: Page): Promise<string[]> {
   });
 }
 
-describe('the HTML report of a run with failures, in chromium', () => {
+describe('the HTML report of a run with failures, in chromium', { timeout: 60_000 }, () => {
   it('the run is what the test needs: failures, skips, not-applicable checks and images', () => {
     expect(report.summary.mustFailed).toBeGreaterThanOrEqual(3);
     expect(report.summary.skip).toBeGreaterThan(0);
