@@ -163,6 +163,11 @@ export class RunContext {
     return p;
   }
 
+  /** A check already had the images of this answer inspected (and thumbnailed). */
+  inspectedAnswer(ex: Exchange): boolean {
+    return this.inspected.has(ex);
+  }
+
   /** Catalogue models of the profile (for foreign sizes etc.). */
   profileModels(): Model[] {
     return profileModels(this.profile);

@@ -1,6 +1,7 @@
 // Turns the `data` items of a response into image bytes (strict base64, or a download without
 // credentials), decodes them fully (truncation is caught) and keeps small thumbnails for the HTML
 // report. Never throws on garbage.
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { decodeImage, decodePlainBase64, type DecodeResult } from '../images/index.js';
 import { isObject, parseJson } from './exchange.js';
@@ -42,6 +43,15 @@ export async function inspectItems(ctx: RunContext, ex: Exchange, label: string,
 }
 
 export async function inspectOne(ctx: RunContext, raw: unknown, index: number, label: string, origin?: ImageOrigin): Promise<InspectedItem> {
+  const item = await itemBytes(ctx, raw, index, label);
+  if (!item.bytes) return item;
+  item.decoded = await decodeImage(item.bytes);
+  if (item.decoded.ok) await ctx.gallery.add(label, item.bytes, item.decoded, origin && { ...origin, index, ...(item.download ? { download: item.download.seq } : {}) });
+  return item;
+}
+
+/** The bytes of one `data` item: strict base64, or a download without credentials (not decoded yet). */
+export async function itemBytes(ctx: RunContext, raw: unknown, index: number, label: string): Promise<InspectedItem> {
   const item: InspectedItem = { index, source: 'none' };
   if (!isObject(raw)) return { ...item, problem: 'item is not an object' };
   if (typeof raw.b64_json === 'string' && raw.b64_json.length > 0) {
@@ -71,8 +81,6 @@ export async function inspectOne(ctx: RunContext, raw: unknown, index: number, l
   } else {
     return { ...item, problem: 'item has neither a non-empty url nor a non-empty b64_json' };
   }
-  item.decoded = await decodeImage(item.bytes);
-  if (item.decoded.ok) await ctx.gallery.add(label, item.bytes, item.decoded, origin && { ...origin, index, ...(item.download ? { download: item.download.seq } : {}) });
   return item;
 }
 
@@ -91,13 +99,14 @@ export class ImageGallery {
   notShown = 0;
   private bytes = 0;
   private readonly seen = new Set<string>();
+  private readonly thumbs = new Map<string, Promise<Buffer>>();
 
   /** An image of this answer is already in the gallery. */
   has(exchange: number): boolean {
     return this.samples.some((s) => s.exchange === exchange);
   }
 
-  async add(label: string, bytes: Buffer, decoded: Extract<DecodeResult, { ok: true }>, origin?: SampleOrigin): Promise<void> {
+  async add(label: string, bytes: Buffer, decoded: { format: string; width: number; height: number }, origin?: SampleOrigin): Promise<void> {
     if (origin) {
       const key = `${origin.exchange}#${origin.index}`;
       if (this.seen.has(key)) return;
@@ -108,10 +117,17 @@ export class ImageGallery {
       return;
     }
     try {
-      const thumb = await sharp(bytes, { limitInputPixels: 40e6, failOn: 'none' })
-        .resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true })
-        .png({ compressionLevel: 9, palette: true })
-        .toBuffer();
+      // The same bytes (a gateway that caches, a deterministic mock) are thumbnailed once.
+      const hash = createHash('sha1').update(bytes).digest('base64');
+      let pending = this.thumbs.get(hash);
+      if (!pending) {
+        pending = sharp(bytes, { limitInputPixels: 40e6, failOn: 'none' })
+          .resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true })
+          .png({ compressionLevel: 6 })
+          .toBuffer();
+        this.thumbs.set(hash, pending);
+      }
+      const thumb = await pending;
       if (thumb.length > MAX_THUMB_BYTES || this.bytes + thumb.length > MAX_TOTAL_BYTES) {
         this.notShown++;
         return;

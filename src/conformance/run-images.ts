@@ -3,8 +3,9 @@
 // answered with images, streamed completions) is thumbnailed here at the end of the run. Each image
 // is labelled with the model its request named (or the profile's default when it named none); its
 // size and format come from the decoded bytes.
-import { decodeImage, decodePlainBase64 } from '../images/index.js';
-import { isObject } from './exchange.js';
+import { decodePlainBase64, sniffImage } from '../images/index.js';
+import { isObject, parseJson } from './exchange.js';
+import { dataItems, itemBytes } from './inspect-images.js';
 import type { Exchange } from './http.js';
 import type { RunContext } from './context.js';
 import type { ImageOperation } from './generations.js';
@@ -76,8 +77,21 @@ async function addStreamed(ctx: RunContext, ex: Exchange): Promise<void> {
     if (!isObject(json) || typeof json.type !== 'string' || !json.type.endsWith('.completed') || typeof json.b64_json !== 'string') continue;
     const b64 = decodePlainBase64(json.b64_json);
     if (!b64.ok) continue;
-    const decoded = await decodeImage(b64.bytes);
-    if (decoded.ok) await ctx.gallery.add(`${ex.label} (streamed)`, b64.bytes, decoded, { ...imageOrigin(ctx, ex), index: index++ });
+    const header = sniffImage(b64.bytes);
+    if (header) await ctx.gallery.add(`${ex.label} (streamed)`, b64.bytes, header, { ...imageOrigin(ctx, ex), index });
+    index++;
+  }
+}
+
+/** An answer no check inspected: its items' bytes, thumbnailed with the format and size their header states. */
+async function addAnswer(ctx: RunContext, ex: Exchange): Promise<void> {
+  const parsed = parseJson(ex);
+  if (!parsed.ok) return;
+  const origin = imageOrigin(ctx, ex);
+  for (const [index, raw] of (dataItems(parsed.value) ?? []).entries()) {
+    const item = await itemBytes(ctx, raw, index, `${ex.label} #${index}`);
+    const header = item.bytes && sniffImage(item.bytes);
+    if (header) await ctx.gallery.add(`${ex.label} #${index}`, item.bytes!, header, { ...origin, index, ...(item.download ? { download: item.download.seq } : {}) });
   }
 }
 
@@ -88,7 +102,7 @@ export async function collectRunImages(ctx: RunContext, budgetMs = 15_000): Prom
       if (!madeImages(ctx, ex)) continue;
       if (/event-stream/i.test(ex.response!.headers['content-type'] ?? '')) {
         if (!ctx.gallery.has(ex.seq)) await addStreamed(ctx, ex);
-      } else await ctx.items(ex);
+      } else if (!ctx.inspectedAnswer(ex)) await addAnswer(ctx, ex);
     }
   })();
   let timer: NodeJS.Timeout | undefined;

@@ -20,7 +20,7 @@ const KEY = 'sk-pack-test-5e6f7a8b';
 let installed: Installed;
 beforeAll(async () => {
   installed = await packAndInstall();
-}, 120_000);
+}, 300_000);
 afterAll(() => installed?.cleanup());
 
 function jsFiles(dir: string): string[] {
