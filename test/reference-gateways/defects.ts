@@ -83,6 +83,7 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
   { id: 'progress-wrong-request-id', gateway: 'socket-progress', defect: 'progress-wrong-request-id', models: ['stable-diffusion-xl'], caughtBy: ['progress.request-id-matches'], source: 'ref 002 (progress for the generation), AsyncAPI request_id = x-request-id' },
   { id: 'progress-no-completed', gateway: 'socket-progress', defect: 'progress-no-completed', models: ['stable-diffusion-xl'], caughtBy: ['progress.order'], source: 'ref 002 (percentage updates during the job), AsyncAPI order (one completed event ends it)' },
   { id: 'progress-missing-multi', gateway: 'socket-progress', defect: 'progress-missing-multi', models: ['stable-diffusion-xl'], caughtBy: ['progress.n-many'], source: 'ref 002 (progress updates during long-running generation jobs, whatever n)' },
+  { id: 'progress-any-token', gateway: 'socket-progress', defect: 'progress-any-token', models: ['stable-diffusion-xl'], caughtBy: ['progress.auth-required'], source: 'ref 002 (progress of your jobs), AsyncAPI (the client connects with its API key)' },
   { id: 'progress-percent-float', gateway: 'socket-progress', defect: 'progress-percent-float', models: ['stable-diffusion-xl'], caughtBy: ['progress.events-validate'], source: 'ref 002 (percentage updates), AsyncAPI ProgressEvent (percent: integer 0-100)' },
   { id: 'progress-empty-prompt-accepted', gateway: 'socket-progress', defect: 'empty-prompt-accepted', models: ['dall-e-3'], caughtBy: ['negative.empty-prompt'], source: 'ref 002 (prompt: 1-4000 characters)' },
   { id: 'progress-truncated-image', gateway: 'socket-progress', defect: 'truncated-image', models: ['dall-e-3'], caughtBy: ['images.decodes'], source: 'ref 002 (url / b64_json: the generated image), facts §6.3' },
@@ -121,5 +122,4 @@ export const REFERENCE_DEFECTS: ReferenceDefect[] = [
  * closing the gap (a new check) makes the test fail and the entry moves to REFERENCE_DEFECTS.
  */
 export const REFERENCE_GAPS: Array<ReferenceDefect & { missing: string }> = [
-  { id: 'progress-any-token', gateway: 'socket-progress', defect: 'progress-any-token', models: ['stable-diffusion-xl'], caughtBy: [], only: ['progress'], source: 'ref 002 (progress of your jobs), AsyncAPI (the client connects with its API key)', missing: 'a connection to /image-progress with a wrong key is refused' },
 ];

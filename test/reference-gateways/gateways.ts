@@ -166,7 +166,7 @@ export const REFERENCE_GATEWAYS: ReferenceGateway[] = [
     models: ['dall-e-3', 'stable-diffusion-xl'],
     start: startSocketProgressGateway,
     allowedSkips: { ...COMMON_SKIPS, 'headers.well-formed': 'it sends none of the optional OpenAI headers' },
-    mustPass: [...COMMON_PASS, 'images.url-download', 'progress.events-validate', 'progress.request-id-matches', 'progress.order', 'progress.n-many'],
+    mustPass: [...COMMON_PASS, 'images.url-download', 'progress.events-validate', 'progress.request-id-matches', 'progress.order', 'progress.n-many', 'progress.auth-required'],
   },
   {
     name: 'perf-block',
