@@ -4,9 +4,9 @@
 // an `error` on the recorded exchange. Every exchange is kept for the report, redacted on the way out.
 import http from 'node:http';
 import https from 'node:https';
-import { Readable, type Transform } from 'node:stream';
-import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
+import { readBoundedBody, type BoundedBody } from '../http/body-reader.js';
 import type { Redactor } from './redact.js';
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -52,7 +52,15 @@ export type ExchangeErrorKind = 'unreachable' | 'timeout' | 'too-large' | 'abort
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /**
+   * The whole decoded body when it was read to the end within the cap; otherwise only its excerpt.
+   * Whole bodies live on the Exchange the caller holds; the run's history keeps the excerpt.
+   */
   body: Buffer;
+  /** The first 64 KiB of the decoded body: what reports show. */
+  excerpt: Buffer;
+  /** Decoded bytes received (more than `body.length` when the body was cut). */
+  bytes: number;
   /** The body was cut at the size cap (or the connection broke mid-body). */
   truncated: boolean;
 }
@@ -109,6 +117,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Longest Retry-After waited out before retrying a 429 (default 20 s; 0 disables retries). */
   maxRetryWaitMs?: number;
+  /** The run's deadline: when it aborts, every request in flight is aborted and no new one is made. */
+  signal?: AbortSignal;
 }
 
 export class HttpClient {
@@ -117,7 +127,6 @@ export class HttpClient {
   readonly maxResponseBytes: number;
   readonly maxRetryWaitMs: number;
   private readonly agent: Agent;
-  private seq = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -170,7 +179,9 @@ export class HttpClient {
    * Sends a request. A rate-limit 429 whose Retry-After is short is waited out and retried (at most
    * twice; the 429 stays recorded for the header checks) - real gateways limit images per minute.
    */
-  async send(req: HttpRequest): Promise<Exchange> {
+  async send(request: HttpRequest): Promise<Exchange> {
+    const run = this.options.signal;
+    const req = run ? { ...request, signal: request.signal ? AbortSignal.any([run, request.signal]) : run } : request;
     let ex = await this.sendOnce(req);
     for (let attempt = 0; attempt < MAX_429_RETRIES && !req.download && ex.response?.status === 429; attempt++) {
       const wait = retryWaitMs(ex.response.headers);
@@ -191,12 +202,15 @@ export class HttpClient {
       ex.error ??= { kind: 'network', message: describeError(error) };
     }
     ex.durationMs = Date.now() - ex.startedAt;
+    // The run's history keeps the exchange with only the body's excerpt: whole bodies live as long
+    // as the caller holds this Exchange, so memory per past exchange stays bounded.
+    if (ex.response && ex.response.body !== ex.response.excerpt) this.exchanges[ex.seq - 1] = { ...ex, response: { ...ex.response, body: ex.response.excerpt } };
     return ex;
   }
 
   private newExchange(req: HttpRequest): Exchange {
     const ex: Exchange = {
-      seq: ++this.seq,
+      seq: this.exchanges.length + 1,
       label: req.label,
       method: req.method,
       url: req.url,
@@ -224,6 +238,10 @@ export class HttpClient {
       if (encoded?.contentType) headers['content-type'] = encoded.contentType;
       if (method === 'GET' || !body) delete headers['content-type'];
       if (hop === 0) ex.requestHeaders = headers;
+      if (signal.aborted) {
+        ex.error = classify(signal.reason, deadline, this.timeoutMs);
+        return;
+      }
       let res: Awaited<ReturnType<typeof undiciRequest>>;
       try {
         res = await undiciRequest(url, {
@@ -254,7 +272,7 @@ export class HttpClient {
           continue;
         }
       }
-      ex.response = await this.readBody(res.statusCode, flattenHeaders(res.headers), res.body, signal, deadline, ex);
+      ex.response = await this.readBody(res.statusCode, flattenHeaders(res.headers), res.body as unknown as Readable, signal, deadline, ex);
       return;
     }
   }
@@ -268,42 +286,19 @@ export class HttpClient {
     return method === 'GET' || status === 307 || status === 308;
   }
 
-  private async readBody(
-    status: number,
-    headers: Record<string, string>,
-    stream: AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on(event: 'error', fn: () => void): unknown },
-    signal: AbortSignal,
-    deadline: AbortSignal,
-    ex: Exchange,
-  ): Promise<HttpResponse> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
+  private async readBody(status: number, headers: Record<string, string>, stream: Readable, signal: AbortSignal, deadline: AbortSignal | undefined, ex: Exchange): Promise<HttpResponse> {
     // A gateway may compress even unasked (CDNs do); decode as a client would, with the size cap
     // applied to the decoded bytes so a compression bomb cannot get past it.
-    const decoded = decoderFor(headers['content-encoding']);
-    const source: AsyncIterable<Buffer> = decoded ? Readable.from(stream).pipe(decoded) : stream;
-    try {
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          chunks.push(chunk.subarray(0, chunk.length - (size - this.maxResponseBytes)));
-          truncated = true;
-          ex.error = { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
-          decoded?.destroy();
-          discard(stream);
-          break;
-        }
-        chunks.push(chunk);
-        if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      }
-    } catch (error) {
-      truncated = true;
-      ex.error ??= decoded && !signal.aborted && !deadline.aborted ? { kind: 'network', message: `the ${headers['content-encoding']} body does not decode: ${(error as Error).message}` } : classify(error, deadline, this.timeoutMs, true);
-      decoded?.destroy();
-      discard(stream);
-    }
-    return { status, headers, body: Buffer.concat(chunks), truncated };
+    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], maxBytes: this.maxResponseBytes, signal });
+    if (read.error) ex.error ??= this.bodyError(read, deadline);
+    return { status, headers, body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
+  }
+
+  private bodyError(read: BoundedBody, deadline: AbortSignal | undefined): { kind: ExchangeErrorKind; message: string } {
+    const e = read.error!;
+    if (e.kind === 'too-large') return { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
+    if (e.kind === 'decode') return { kind: 'network', message: e.message };
+    return classify(e.cause, deadline, this.timeoutMs, true);
   }
 
   /** Streams a large body with node:http, stopping as soon as the server answers. */
@@ -318,8 +313,14 @@ export class HttpClient {
     return new Promise<void>((resolve) => {
       let settled = false;
       let responded = false;
+      const bodySignal = new AbortController();
       const finish = () => {
         if (settled) return;
+        if (responded && !ex.response) {
+          // Still reading the answer: stop the reader, which records what came and calls finish again.
+          bodySignal.abort();
+          return;
+        }
         settled = true;
         clearTimeout(timer);
         creq.destroy();
@@ -342,33 +343,12 @@ export class HttpClient {
       });
       creq.on('response', (res) => {
         responded = true;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        const done = () => {
-          ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks), truncated };
+        // The bounded reader destroys the decoder and the socket at the cap: a compression bomb
+        // costs nothing once the cap is reached.
+        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal }).then((read) => {
+          if (read.error) ex.error ??= read.error.kind === 'stream' ? { kind: 'network', message: `the body broke off: ${read.error.message}` } : this.bodyError(read, undefined);
+          ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
           finish();
-        };
-        const decoded = decoderFor(res.headers['content-encoding']);
-        const source = decoded ? res.pipe(decoded) : res;
-        source.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.maxResponseBytes) {
-            truncated = true;
-            ex.error ??= { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap` };
-            done();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        source.on('end', done);
-        source.on('error', () => {
-          truncated = true;
-          done();
-        });
-        res.on('aborted', () => {
-          truncated = true;
-          done();
         });
       });
       // Pump the body in 1 MiB chunks, respecting back-pressure, until done or answered.
@@ -431,7 +411,7 @@ export class HttpClient {
       method: ex.method,
       url: ex.url,
       requestHeaders: headers,
-      ...(ex.body ? { requestBody: describeRequestBody(ex.body) } : {}),
+      ...(ex.body ? { requestBody: describeRequestBody(ex.body, r) } : {}),
       sentBytes: ex.sentBytes,
       durationMs: ex.durationMs,
       ...(ex.redirects.length ? { redirects: ex.redirects } : {}),
@@ -440,8 +420,8 @@ export class HttpClient {
     if (ex.response) {
       record.status = ex.response.status;
       record.responseHeaders = ex.response.headers;
-      record.responseBytes = ex.response.body.length;
-      record.responseBody = describeResponseBody(ex.response);
+      record.responseBytes = ex.response.bytes;
+      record.responseBody = describeResponseBody(ex.response, r);
       if (ex.response.truncated) record.truncated = true;
     }
     return r.redactDeep(record);
@@ -519,26 +499,27 @@ export function encodeMultipart(parts: MultipartPart[]): { bytes: Buffer; conten
   return { bytes: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-function describeRequestBody(body: RequestBody): string {
+function describeRequestBody(body: RequestBody, r: Redactor): string {
+  // Every text is redacted whole before summariseText cuts it (a cut key is no longer found whole).
   switch (body.kind) {
     case 'json':
-      return summariseText(JSON.stringify(body.value));
+      return summariseText(r.redact(JSON.stringify(body.value)));
     case 'text':
-      return summariseText(body.text);
+      return summariseText(r.redact(body.text));
     case 'multipart':
       return body.parts
-        .map((p) => ('filename' in p ? `${p.name}=@${p.filename} (${p.contentType}, ${formatBytes(p.data.length)}${p.describe ? `, ${p.describe}` : ''})` : `${p.name}=${summariseText(p.value)}`))
+        .map((p) => ('filename' in p ? `${p.name}=@${p.filename} (${p.contentType}, ${formatBytes(p.data.length)}${p.describe ? `, ${p.describe}` : ''})` : `${p.name}=${summariseText(r.redact(p.value))}`))
         .join('\n');
     case 'generated':
       return `<${formatBytes(body.bytes)} ${body.contentType} body, streamed: ${JSON.stringify(body.prefix)} + ${JSON.stringify(body.fill)}… + ${JSON.stringify(body.suffix)}>`;
   }
 }
 
-function describeResponseBody(res: HttpResponse): string {
+function describeResponseBody(res: HttpResponse, r: Redactor): string {
   const type = (res.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('image/') || (!type && looksBinary(res.body))) return `<${formatBytes(res.body.length)} ${type || 'binary'} body>`;
-  if (looksBinary(res.body)) return `<${formatBytes(res.body.length)} binary body (content-type ${type || 'none'})>`;
-  return summariseText(res.body.toString('utf8'));
+  if (type.startsWith('image/') || (!type && looksBinary(res.excerpt))) return `<${formatBytes(res.bytes)} ${type || 'binary'} body>`;
+  if (looksBinary(res.excerpt)) return `<${formatBytes(res.bytes)} binary body (content-type ${type || 'none'})>`;
+  return summariseText(r.redact(res.excerpt.toString('utf8')));
 }
 
 /** Replaces long base64-like runs (images) with a short excerpt, then caps the text. */
@@ -632,18 +613,3 @@ function classify(error: unknown, deadline: AbortSignal | undefined, timeoutMs: 
     return { kind: 'unreachable', message: describeError(error) };
   return { kind: 'network', message: describeError(error) };
 }
-
-function decoderFor(encoding: string | undefined): Transform | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'deflate':
-      return zlib.createInflate();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined;
-  }
-}
-
