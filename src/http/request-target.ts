@@ -66,12 +66,17 @@ export function parseRequestTarget(raw: string | undefined): RequestTarget {
   }
   const parts = splitPathQuery(pathAndQuery);
   if (typeof parts === 'string') return bad(parts);
-  if (!url) {
-    try {
-      url = new URL(`${ORIGIN_BASE}${pathAndQuery}`);
-    } catch {
-      return bad('request target is not a URL path');
-    }
-  }
-  return { ok: true, path: parts.path, query: parts.query, url };
+  const { path, query } = parts;
+  const absolute = url;
+  // Built on first use only: the servers route on `path`, and hot paths need no URL object.
+  let lazy: URL | undefined;
+  return {
+    ok: true,
+    path,
+    query,
+    get url() {
+      lazy ??= absolute ?? new URL(`${ORIGIN_BASE}${path}${query ? `?${query}` : ''}`);
+      return lazy;
+    },
+  };
 }

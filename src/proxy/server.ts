@@ -209,7 +209,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   });
   server.on('clientError', (_error, socket) => {
     if (!socket.writable) return socket.destroy();
-    const text = JSON.stringify(buildError('invalid_value', { param: null, value: 'request', allowed: 'a well-formed HTTP/1.1 request' }).body);
+    // Node's parser refused the request line or headers (e.g. an authority-form request target).
+    const text = JSON.stringify(buildError('invalid_value', { param: null, value: 'request', allowed: 'a well-formed HTTP/1.1 request line (request target) and headers' }).body);
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });
   await new Promise<void>((resolve, reject) => {
