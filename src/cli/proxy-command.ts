@@ -1,7 +1,7 @@
 // `imagegen-contract proxy --upstream URL`: a validation proxy that reports contract violations in
 // live traffic from any client (point the client's base URL at the printed address).
 import { startProxy } from '../proxy/index.js';
-import { terminalSafe } from '../terminal/safe-text.js';
+import { violationLine } from '../proxy/violation-log.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     port,
     host: values.host,
     // Messages are already redacted; the upstream's text is made terminal-safe (no escapes, no CR).
-    onViolation: (v) => process.stdout.write(`${terminalSafe(`violation ${v.method} ${v.path} ${v.status} [${v.rule}] ${v.message}`)}\n`),
+    onViolation: (v) => process.stdout.write(`${violationLine(v)}\n`),
   });
   process.stdout.write(`imagegen-contract proxy: ${proxy.url} -> ${upstream.href}\n`);
   await new Promise<void>((resolve) => {

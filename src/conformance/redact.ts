@@ -43,7 +43,10 @@ function base64Cores(secret: string): string[] {
 
 function formsOf(secret: string): string[] {
   const url = encodeURIComponent(secret);
-  return [secret, url, url.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), JSON.stringify(secret).slice(1, -1), ...base64Cores(secret)];
+  const json = JSON.stringify(secret).slice(1, -1);
+  // JSON may also escape '/' (PHP's json_encode does) and any character as \uXXXX.
+  const slashed = json.replace(/\//g, '\\/');
+  return [secret, url, url.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), json, slashed, ...base64Cores(secret)];
 }
 
 export class Redactor {

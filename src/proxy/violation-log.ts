@@ -1,5 +1,6 @@
 // The proxy's memory of what it saw: the latest violations (a ring buffer) and a count per rule,
 // so a proxy left running for days holds a bounded amount however many exchanges break the contract.
+import { terminalSafe } from '../terminal/safe-text.js';
 import type { Violation } from './violations.js';
 
 export type SeenViolation = Violation & { method: string; path: string; status: number };
@@ -30,4 +31,9 @@ export class ViolationLog {
   recent(): SeenViolation[] {
     return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
+}
+
+/** The proxy's output line for a violation: the upstream's words shown terminal-safe, on one line. */
+export function violationLine(v: SeenViolation): string {
+  return terminalSafe(`violation ${v.method} ${v.path} ${v.status} [${v.rule}] ${v.message}`);
 }
