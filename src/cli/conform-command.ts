@@ -13,6 +13,7 @@ import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_DEADLINE_SECONDS = 1800;
 const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -34,6 +35,8 @@ options:
   --header 'Name: value'  extra header on API calls, e.g. 'x-portkey-provider: openai' (repeatable)
   --max-images N          cap on images the run may make (default ${DEFAULT_MAX_IMAGES}); checks beyond it are skipped
   --timeout SECONDS       per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})
+  --deadline SECONDS      deadline of the whole run (default ${DEFAULT_DEADLINE_SECONDS}); checks not finished by then
+                          are skipped as "not run: deadline" and the reports are still written
   --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
                           opt-in checks (timeouts) run only when named here
   --skip ID,...           leave these checks out
@@ -79,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     header: { type: 'string', multiple: true },
     'max-images': { type: 'string' },
     timeout: { type: 'string' },
+    deadline: { type: 'string' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
     report: { type: 'string', multiple: true },
@@ -119,6 +123,9 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutRaw}'`);
+  const deadlineRaw = values.deadline as string | undefined;
+  const deadlineSeconds = deadlineRaw === undefined ? DEFAULT_DEADLINE_SECONDS : Number(deadlineRaw);
+  if (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0) throw new UsageError(`--deadline must be a positive number of seconds, got '${deadlineRaw}'`);
   const apiKey = (values['api-key'] as string | undefined) || process.env.IMAGEGEN_API_KEY || undefined;
   const models = list(values.model as string[] | undefined);
 
@@ -135,6 +142,7 @@ export async function run(argv: string[]): Promise<number> {
       headers,
       maxImages,
       timeoutMs: Math.round(timeoutSeconds * 1000),
+      deadlineMs: Math.round(deadlineSeconds * 1000),
       only,
       skip,
       onEvent: reporter.onEvent,

@@ -7,6 +7,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
 import { readBoundedBody, type BoundedBody } from '../http/body-reader.js';
+import { DeadlineReached } from './deadline.js';
 import type { Redactor } from './redact.js';
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -605,6 +606,7 @@ export function describeError(error: unknown): string {
 function classify(error: unknown, deadline: AbortSignal | undefined, timeoutMs: number, midBody = false): { kind: ExchangeErrorKind; message: string } {
   const code = errorCode(error) ?? '';
   const seconds = timeoutMs / 1000;
+  if (error instanceof DeadlineReached) return { kind: 'aborted', message: `aborted: ${error.message}` };
   if (deadline?.aborted) return { kind: 'timeout', message: midBody ? `body not complete within ${seconds}s` : `no answer within ${seconds}s` };
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', message: `no response headers within ${seconds}s` };
   if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', message: `response body stalled for ${seconds}s` };

@@ -8,6 +8,7 @@ import { packageRoot } from '../contract/files.js';
 import { Budget } from './budget.js';
 import { RunContext } from './context.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, originOf } from './http.js';
+import { DEFAULT_DEADLINE_MS, RunDeadline } from './deadline.js';
 import { ImageGallery } from './inspect-images.js';
 import { ProgressListener } from './progress-listener.js';
 import { Redactor } from './redact.js';
@@ -88,7 +89,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const redactor = new Redactor([options.apiKey]);
   redactor.addSecretHeaders(options.headers ?? {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = new RunDeadline(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const http = new HttpClient({
+    signal: deadline.signal,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     headers: options.headers ?? {},
     origin: originOf(baseUrl.toString()),
@@ -127,10 +130,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       options.onEvent?.({ type: 'plan', plan });
       results = await runEntries(ctx, entries, {
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
+        deadline: deadline.signal,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
     }
   } finally {
+    deadline.dispose();
     progress?.close();
     await http.close();
   }

@@ -12,6 +12,8 @@
 // base64 turns up in image data and prose), and 7 characters of a 27+ character random key leave at
 // least 20 unknown - 119 bits of a base62 key. Eight random base62/base64 characters (~47 bits)
 // occur by chance in a report about once in 10^12 positions per window, so false redactions stay rare.
+// Windows that are nothing but lowercase letters and - _ . (`sk-proj-`, `deadline`) are left to the
+// whole-form match: they are words, not key material, and would redact the report's own vocabulary.
 
 export const REDACTED = '[REDACTED]';
 /** Shortest secret replaced inside free text; shorter ones would garble every report. */
@@ -20,6 +22,7 @@ const MIN_SECRET_LENGTH = 4;
 export const MIN_FRAGMENT = 8;
 /** Header names whose values are credentials: a word of the name (split at - and _) says so. */
 const SECRET_WORD = /^(key|apikey|token|secret|auth|authorization|cookie|signature|password|credential|credentials|session)$/i;
+const WORD_LIKE = /^[a-z._-]+$/;
 const isSecretName = (name: string) => name.split(/[-_]/).some((w) => SECRET_WORD.test(w));
 
 /**
@@ -63,7 +66,10 @@ export class Redactor {
     for (const form of new Set(formsOf(secret))) {
       if (form.length < MIN_SECRET_LENGTH) continue;
       if (!this.secrets.includes(form)) this.secrets.push(form);
-      for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) this.windows.add(form.slice(i, i + MIN_FRAGMENT));
+      for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) {
+        const window = form.slice(i, i + MIN_FRAGMENT);
+        if (!WORD_LIKE.test(window)) this.windows.add(window);
+      }
     }
     // Longest first, so a secret containing another is replaced whole.
     this.secrets.sort((a, b) => b.length - a.length);

@@ -4,6 +4,7 @@
 import { pricePerImage } from '../contract/catalogue.js';
 import type { RunContext } from './context.js';
 import { buildCurl } from './curl.js';
+import { DEADLINE_REASON, DeadlineReached, whenAborted } from './deadline.js';
 import { GENERATIONS } from './generations.js';
 import { areaOf } from './registry.js';
 import type { CheckDef, CheckResult, GenerationKind, Outcome, Plan, PlanLine, RunEvent, SkipKind, Target } from './types.js';
@@ -22,6 +23,8 @@ interface Entry {
 export interface RunnerOptions {
   checkTimeoutMs: number;
   onEvent?: (event: RunEvent) => void;
+  /** The run's deadline: checks not finished when it aborts end 'skip' (skipKind 'deadline'). */
+  deadline?: AbortSignal;
 }
 
 export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { entries: Entry[]; plan: Plan } {
@@ -107,7 +110,11 @@ export async function runEntries(ctx: RunContext, entries: Entry[], options: Run
   const results = new Map<Entry, CheckResult>();
   for (const entry of ordered) {
     options.onEvent?.({ type: 'start', key: entry.key, title: entry.check.title });
-    const result = entry.skipReason ? skipped(entry, entry.skipReason, entry.skipKind ?? 'other') : await runOne(ctx, entry, options.checkTimeoutMs);
+    const result = entry.skipReason
+      ? skipped(entry, entry.skipReason, entry.skipKind ?? 'other')
+      : options.deadline?.aborted
+        ? skipped(entry, DEADLINE_REASON, 'deadline')
+        : await runOne(ctx, entry, options.checkTimeoutMs, options.deadline);
     results.set(entry, result);
     options.onEvent?.({ type: 'result', result });
   }
@@ -132,7 +139,7 @@ function skipped(entry: Entry, reason: string, kind: SkipKind | 'not-applicable'
   return { ...base(entry), status: 'skip', skipKind: kind, reason, exchanges: [], durationMs: 0 };
 }
 
-async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise<CheckResult> {
+async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number, deadline?: AbortSignal): Promise<CheckResult> {
   const started = Date.now();
   const controller = new AbortController();
   ctx.signal = controller.signal;
@@ -144,15 +151,19 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs);
       }),
+      whenAborted(deadline),
     ]);
   } catch (error) {
     controller.abort();
+    if (error instanceof DeadlineReached || deadline?.aborted) return { ...skipped(entry, DEADLINE_REASON, 'deadline'), durationMs: Date.now() - started };
     const reason = error instanceof CheckTimeout ? error.message : `the check threw: ${describeThrow(error)}`;
     outcome = { status: 'error', reason, exchanges: [] };
   } finally {
     clearTimeout(timer);
     ctx.signal = undefined;
   }
+  // Cut short by the deadline (its requests aborted): not run, rather than a verdict on half a check.
+  if (deadline?.aborted && outcome.status !== 'pass') return { ...skipped(entry, DEADLINE_REASON, 'deadline'), durationMs: Date.now() - started };
   if (outcome.status === 'pass' && outcome.exchanges.length === 0)
     outcome = { status: 'error', reason: 'internal: the check reported pass without looking at any exchange', exchanges: [] };
   const result: CheckResult = { ...base(entry), status: outcome.status, exchanges: outcome.exchanges ?? [], durationMs: Date.now() - started };

@@ -168,6 +168,11 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Per-check timeout in ms. Default 3 × timeoutMs + 10 s. */
   checkTimeoutMs?: number;
+  /**
+   * Deadline of the whole run in ms (default 30 minutes). When it passes, requests in flight are
+   * aborted and unfinished checks end 'skip' with skipKind 'deadline' ("not run: deadline").
+   */
+  deadlineMs?: number;
   /** Longest Retry-After of a 429 that is waited out before retrying (default 20 s; 0: never retry). */
   maxRetryWaitMs?: number;
   /** Response size cap in bytes. Default 64 MiB. */
