@@ -2,6 +2,7 @@
 // (every request in flight is aborted, no new one starts) and to the runner (checks not finished by
 // then end 'skip' with skipKind 'deadline'), so a gateway that never finishes a body costs at most
 // the deadline, not exchanges x --timeout, and the reports are still written.
+import { setMaxListeners } from 'node:events';
 
 export const DEFAULT_DEADLINE_MS = 30 * 60_000;
 export const DEADLINE_REASON = 'not run: deadline';
@@ -14,6 +15,8 @@ export class RunDeadline {
     this.timer = setTimeout(() => this.controller.abort(new DeadlineReached(ms)), ms);
     // The deadline must never be what keeps the process alive.
     this.timer.unref();
+    // Every request in flight (AbortSignal.any) and the running check listen to it at once.
+    setMaxListeners(0, this.controller.signal);
   }
 
   get signal(): AbortSignal {
@@ -32,11 +35,15 @@ export class DeadlineReached extends Error {
   }
 }
 
-/** Rejects when the signal aborts (never, without one); for Promise.race against a check. */
-export function whenAborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise<never>((_, reject) => {
+/** Rejects when the signal aborts (never, without one), for Promise.race; `dispose` removes the listener. */
+export function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } {
+  let dispose = () => undefined as void;
+  const promise = new Promise<never>((_, reject) => {
     if (!signal) return;
     if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => signal.removeEventListener('abort', onAbort);
   });
+  return { promise, dispose };
 }

@@ -145,13 +145,14 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number, deadline
   ctx.signal = controller.signal;
   let timer: NodeJS.Timeout | undefined;
   let outcome: Outcome | { status: 'error'; reason: string; exchanges: number[] };
+  const cut = whenAborted(deadline);
   try {
     outcome = await Promise.race([
       entry.check.run(ctx, entry.target),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs);
       }),
-      whenAborted(deadline),
+      cut.promise,
     ]);
   } catch (error) {
     controller.abort();
@@ -160,6 +161,7 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number, deadline
     outcome = { status: 'error', reason, exchanges: [] };
   } finally {
     clearTimeout(timer);
+    cut.dispose();
     ctx.signal = undefined;
   }
   // Cut short by the deadline (its requests aborted): not run, rather than a verdict on half a check.
