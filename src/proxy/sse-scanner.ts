@@ -14,10 +14,17 @@ export class SseScanner {
   private dataChars = 0;
   private afterCR = false;
   private oversized = false;
+  /** The current line had text that was dropped (so it is not the blank line ending an event). */
+  private droppedText = false;
   /** Events skipped because they were longer than the cap. */
   skipped = 0;
 
   constructor(private readonly maxEventChars: number) {}
+
+  /** Characters held for the event being read (bounded by the cap, whatever the stream sends). */
+  get bufferedChars(): number {
+    return this.line.length + this.dataChars;
+  }
 
   /** The data of the events the chunk completes. */
   feed(chunk: Buffer): ScannedEvent[] {
@@ -43,9 +50,11 @@ export class SseScanner {
   }
 
   private take(piece: string): void {
+    if (piece) this.droppedText ||= this.oversized;
     if (this.oversized) return;
     if (this.line.length + piece.length + this.dataChars > this.maxEventChars) {
       this.oversized = true;
+      this.droppedText = true;
       this.line = '';
       this.data = [];
       this.dataChars = 0;
@@ -56,15 +65,17 @@ export class SseScanner {
 
   private endLine(out: ScannedEvent[]): void {
     const line = this.line;
+    const blank = line === '' && !this.droppedText;
     this.line = '';
-    if (line === '' && !this.oversized) {
+    this.droppedText = false;
+    if (blank && !this.oversized) {
       if (this.data.length) out.push({ data: this.data.join('\n') });
       this.data = [];
       this.dataChars = 0;
       return;
     }
     if (this.oversized) {
-      if (line === '') {
+      if (blank) {
         // The blank line ends the oversized event; scanning resumes with the next one.
         this.oversized = false;
         this.skipped++;
