@@ -52,7 +52,8 @@ describe('validation proxy under hostile conditions', () => {
     const { port } = new URL(proxy.url);
     const socket = net.connect(Number(port), '127.0.0.1');
     socket.on('error', () => undefined);
-    socket.write('POST /v1/images/generations HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 29\r\n\r\n{"prompt":"x","stream":true}\n');
+    // A path that is no operation: nothing is validated, so only flow control can slow the proxy down.
+    socket.write('POST /v1/any-stream HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 29\r\n\r\n{"prompt":"x","stream":true}\n');
     socket.once('data', () => socket.pause());
     await sleep(1_500);
     // Socket buffers on the way hold a few MiB; without back-pressure the proxy read everything.
