@@ -311,6 +311,10 @@ export class HttpClient {
     const headers = { ...this.headersFor(req, req.url), 'content-length': String(body.bytes), expect: '100-continue' };
     ex.requestHeaders = headers;
     const mod = url.protocol === 'https:' ? https : http;
+    if (req.signal?.aborted) {
+      ex.error = { kind: 'aborted', message: 'check aborted' };
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       let settled = false;
       let responded = false;
@@ -324,6 +328,7 @@ export class HttpClient {
         }
         settled = true;
         clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
         creq.destroy();
         resolve();
       };
@@ -331,10 +336,11 @@ export class HttpClient {
         ex.error ??= { kind: 'timeout', message: `no complete answer within ${this.timeoutMs / 1000}s` };
         finish();
       }, this.timeoutMs);
-      req.signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         ex.error ??= { kind: 'aborted', message: 'check aborted' };
         finish();
-      });
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
       const creq = mod.request(url, { method: req.method, headers, agent: false });
       creq.on('error', (error) => {
         if (!responded) {

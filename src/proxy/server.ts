@@ -8,7 +8,6 @@
 // over the buffer cap is streamed through unvalidated (never cut and passed off as complete), with
 // a `proxy-unvalidated` note; compressed JSON is decoded (bounded) for validation and forwarded as
 // it came; violation texts are redacted (the caller's own credentials) and header-safe.
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -96,7 +95,16 @@ function requestRedactor(req: IncomingMessage): Redactor {
 async function writeWithBackpressure(res: ServerResponse, chunk: Buffer): Promise<boolean> {
   if (res.destroyed) return false;
   if (res.write(chunk)) return true;
-  await Promise.race([once(res, 'drain'), once(res, 'close')]).catch(() => undefined);
+  // Both listeners go once either fires: a long stream waits thousands of times.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
   return !res.destroyed;
 }
 
