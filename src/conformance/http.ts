@@ -290,13 +290,15 @@ export class HttpClient {
   private async readBody(status: number, headers: Record<string, string>, stream: Readable, signal: AbortSignal, deadline: AbortSignal | undefined, ex: Exchange): Promise<HttpResponse> {
     // A gateway may compress even unasked (CDNs do); decode as a client would, with the size cap
     // applied to the decoded bytes so a compression bomb cannot get past it.
-    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], maxBytes: this.maxResponseBytes, signal });
+    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], contentLength: headers['content-length'], maxBytes: this.maxResponseBytes, signal });
     if (read.error) ex.error ??= this.bodyError(read, deadline);
     return { status, headers, body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
   }
 
   private bodyError(read: BoundedBody, deadline: AbortSignal | undefined): { kind: ExchangeErrorKind; message: string } {
     const e = read.error!;
+    if (e.kind === 'too-large' && e.declared !== undefined)
+      return { kind: 'too-large', message: `the declared Content-Length (${formatBytes(e.declared)}) is over the ${formatBytes(this.maxResponseBytes)} cap; read its first ${formatBytes(read.bytes)}` };
     if (e.kind === 'too-large') return { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
     if (e.kind === 'decode') return { kind: 'network', message: e.message };
     return classify(e.cause, deadline, this.timeoutMs, true);
@@ -352,7 +354,7 @@ export class HttpClient {
         responded = true;
         // The bounded reader destroys the decoder and the socket at the cap: a compression bomb
         // costs nothing once the cap is reached.
-        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal }).then((read) => {
+        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal }).then((read) => {
           if (read.error) ex.error ??= read.error.kind === 'stream' ? { kind: 'network', message: `the body broke off: ${read.error.message}` } : this.bodyError(read, undefined);
           ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
           finish();

@@ -11,7 +11,8 @@ import zlib from 'node:zlib';
 export const EXCERPT_BYTES = 64 * 1024;
 
 export type BodyReadError =
-  | { kind: 'too-large'; message: string }
+  /** `declared`: the Content-Length that was over the cap (only the excerpt was read). */
+  | { kind: 'too-large'; message: string; declared?: number }
   | { kind: 'decode'; message: string; cause: unknown }
   | { kind: 'stream'; message: string; cause: unknown };
 
@@ -34,6 +35,11 @@ export interface BodyReadOptions {
   maxBytes: number;
   excerptBytes?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * The Content-Length header. When it already says an unencoded body is over the cap, only the
+   * excerpt is read: the answer is "too large" either way, and 500 MB need not cross the wire.
+   */
+  contentLength?: string | undefined;
 }
 
 export function decoderFor(encoding: string | undefined): Transform | undefined {
@@ -59,6 +65,8 @@ function quiet(stream: Readable | Transform | undefined): void {
 export async function readBoundedBody(source: Readable, options: BodyReadOptions): Promise<BoundedBody> {
   const excerptBytes = Math.min(options.excerptBytes ?? EXCERPT_BYTES, options.maxBytes);
   const decoder = decoderFor(options.contentEncoding);
+  const declared = Number(options.contentLength);
+  const declaredTooLarge = !decoder && options.contentLength !== undefined && /^\d+$/.test(options.contentLength.trim()) && declared > options.maxBytes;
   const chunks: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
@@ -82,6 +90,10 @@ export async function readBoundedBody(source: Readable, options: BodyReadOptions
   try {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (declaredTooLarge && kept >= excerptBytes) {
+        error = { kind: 'too-large', message: `the declared Content-Length ${declared} is over the ${options.maxBytes}-byte cap; read ${kept} bytes of it`, declared };
+        break;
+      }
       bytes += chunk.length;
       if (bytes > options.maxBytes) {
         bytes = options.maxBytes;

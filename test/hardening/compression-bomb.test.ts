@@ -90,4 +90,32 @@ describe('compression bombs', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('a declared 500 MB body is refused after its excerpt: the rest never crosses the wire', async () => {
+    let written = 0;
+    const server = await startServer((_req, res) => {
+      const total = 500 * 1000 * 1000;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      const pump = () => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const http = new HttpClient({ origin: server.origin, redactor: new Redactor(), timeoutMs: 10_000 });
+    try {
+      const ex = await http.send({ method: 'GET', url: `${server.url}/huge`, label: 'huge' });
+      expect(ex.error?.kind).toBe('too-large');
+      expect(ex.error?.message).toMatch(/declared Content-Length/);
+      expect(ex.response!.body.length).toBe(EXCERPT_BYTES);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(written).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      await http.close();
+      await server.close();
+    }
+  });
 });
