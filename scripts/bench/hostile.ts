@@ -67,7 +67,7 @@ try {
   const flood = await proxyFlood(quick ? 4 : 12);
   console.log('| process | scenario | peak RSS | note |\n|---|---|---|---|');
   console.log(`| conform | polite gateway (baseline) | ${mb(polite.peak)} | ${polite.exchanges} exchanges in ${(polite.ms / 1000).toFixed(1)} s |`);
-  console.log(`| conform | 500 MB bodies + brotli bombs (1 GiB inflated) | ${mb(hostile.peak)} | ${hostile.exchanges} exchanges (${hostile.tooLarge} cut at the cap) in ${(hostile.ms / 1000).toFixed(1)} s |`);
+  console.log(`| conform | 500 MB bodies (declared, chunked) + brotli bombs (1 GiB inflated) | ${mb(hostile.peak)} | ${hostile.exchanges} exchanges (${hostile.tooLarge} cut at the cap) in ${(hostile.ms / 1000).toFixed(1)} s |`);
   console.log(`| proxy | idle (baseline) | ${mb(flood.idle)} | |`);
   console.log(`| proxy | SSE flood to a slow client | ${mb(flood.peak)} | client read ${mb(flood.received)} in ${quick ? 4 : 12} s |`);
   console.log(`\nconform hostile / polite peak RSS = ${(hostile.peak / polite.peak).toFixed(2)}x (target: under 512 MB: ${hostile.peak < 512 * MB ? 'met' : 'NOT met'})`);

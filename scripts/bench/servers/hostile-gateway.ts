@@ -1,6 +1,7 @@
 // Gateways for the hardening benchmark (scripts/bench/hostile.ts), one mode per process:
 //   polite     small, valid error answers (the baseline)
-//   huge-bomb  every answer a 500 MB JSON body or a brotli bomb (1 GiB inflated), alternating
+//   huge-bomb  every answer a 500 MB JSON body (with Content-Length, or chunked) or a brotli bomb
+//              (1 GiB inflated), in turn
 //   sse-flood  every answer an endless event stream of 64 KiB partial-image events, as fast as allowed
 import { createServer, type ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
@@ -24,8 +25,8 @@ const bomb = mode === 'huge-bomb' ? await brotliBomb() : Buffer.alloc(0);
 let n = 0;
 
 /** Writes `total` bytes of a JSON-looking body with flow control, stopping when the client leaves. */
-function hugeBody(res: ServerResponse, total: number): void {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': total, 'x-request-id': 'req_huge' });
+function hugeBody(res: ServerResponse, total: number, declared: boolean): void {
+  res.writeHead(200, { 'content-type': 'application/json', ...(declared ? { 'content-length': total } : {}), 'x-request-id': 'req_huge' });
   const chunk = Buffer.alloc(MB, 'a');
   let sent = 0;
   const pump = () => {
@@ -55,7 +56,8 @@ const server = createServer((req, res) => {
   const answer = () => {
     if (mode === 'sse-flood') return sseFlood(res);
     if (mode === 'huge-bomb') {
-      if (n++ % 2 === 0) return hugeBody(res, 500 * 1000 * 1000);
+      const turn = n++ % 3;
+      if (turn < 2) return hugeBody(res, 500 * 1000 * 1000, turn === 0);
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br', 'content-length': bomb.length, 'x-request-id': 'req_bomb' });
       return res.end(bomb);
     }
