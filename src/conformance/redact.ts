@@ -56,6 +56,10 @@ export class Redactor {
   private readonly secrets: string[] = [];
   /** Every MIN_FRAGMENT-long window of every form of every secret that long. */
   private readonly windows = new Set<string>();
+  /** Rolling hashes of `windows`, so scanning a text costs O(1) per position (reports carry MBs of base64). */
+  private readonly windowHashes = new Set<number>();
+  /** A one-byte-per-slot filter in front of `windowHashes` (most positions end at one array read). */
+  private readonly filter = new Uint8Array(1 << 16);
 
   constructor(secrets: Array<string | undefined> = []) {
     for (const s of secrets) this.add(s);
@@ -68,7 +72,12 @@ export class Redactor {
       if (!this.secrets.includes(form)) this.secrets.push(form);
       for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) {
         const window = form.slice(i, i + MIN_FRAGMENT);
-        if (!WORD_LIKE.test(window)) this.windows.add(window);
+        if (!WORD_LIKE.test(window) && !this.windows.has(window)) {
+          this.windows.add(window);
+          const h = hashWindow(window, 0);
+          this.windowHashes.add(h);
+          this.filter[h & 0xffff] = 1;
+        }
       }
     }
     // Longest first, so a secret containing another is replaced whole.
@@ -98,8 +107,10 @@ export class Redactor {
     let coverStart = -1;
     let coverEnd = -1;
     const last = text.length - MIN_FRAGMENT;
+    let hash = hashWindow(text, 0);
     for (let i = 0; i <= last; i++) {
-      if (!this.windows.has(text.slice(i, i + MIN_FRAGMENT))) continue;
+      if (i > 0) hash = roll(hash, text.charCodeAt(i - 1), text.charCodeAt(i + MIN_FRAGMENT - 1));
+      if (this.filter[hash & 0xffff] === 0 || !this.windowHashes.has(hash) || !this.windows.has(text.slice(i, i + MIN_FRAGMENT))) continue;
       if (i > coverEnd) {
         if (coverStart >= 0) {
           out += text.slice(copied, coverStart) + REDACTED;
@@ -117,6 +128,21 @@ export class Redactor {
   redactDeep<T>(value: T): T {
     return walk(value, (s) => this.redact(s)) as T;
   }
+}
+
+// Polynomial rolling hash of MIN_FRAGMENT UTF-16 units, mod 2^32.
+const BASE = 0x01000193;
+let BASE_POW = 1;
+for (let i = 1; i < MIN_FRAGMENT; i++) BASE_POW = Math.imul(BASE_POW, BASE);
+
+function hashWindow(text: string, at: number): number {
+  let h = 0;
+  for (let i = 0; i < MIN_FRAGMENT; i++) h = (Math.imul(h, BASE) + text.charCodeAt(at + i)) | 0;
+  return h >>> 0;
+}
+
+function roll(hash: number, out: number, incoming: number): number {
+  return ((Math.imul((hash - Math.imul(out, BASE_POW)) | 0, BASE) + incoming) | 0) >>> 0;
 }
 
 function walk(value: unknown, fn: (s: string) => string): unknown {

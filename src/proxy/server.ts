@@ -124,8 +124,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     const fullPath = target.path;
     const path = basePath && fullPath.startsWith(basePath) ? fullPath.slice(basePath.length) || '/' : fullPath;
-    const redactor = requestRedactor(req);
+    // Built on the first violation only: most exchanges have none.
+    let redactor: Redactor | undefined;
     const report = (v: Violation, status: number) => {
+      redactor ??= requestRedactor(req);
       const seen = { ...v, message: redactor.redact(v.message), method, path, status };
       log.add(seen);
       options.onViolation?.(seen);
@@ -211,7 +213,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return res.destroy();
-      const message = new Redactor().redact((error as Error)?.message ?? String(error));
+      const message = (error as Error)?.message ?? String(error);
       sendContractError(res, 'bad_gateway', {}, `The proxy could not reach the upstream: ${requestRedactor(req).redact(message)}`);
     });
   });
