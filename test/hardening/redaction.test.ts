@@ -10,6 +10,8 @@ import { ConsoleReporter } from '../../src/conformance/reporters/console.js';
 import { renderHtml } from '../../src/conformance/reporters/html.js';
 import { renderJson } from '../../src/conformance/reporters/json.js';
 import { renderJunit } from '../../src/conformance/reporters/junit.js';
+import { startProxy } from '../../src/proxy/index.js';
+import { violationLine } from '../../src/proxy/violation-log.js';
 import { startServer, type TestServer } from '../conformance/helpers/servers.js';
 
 // 32 characters with the ones encodings change: '/', '+', '='.
@@ -115,5 +117,34 @@ describe('no piece of the key in any output', () => {
     }
     // Short fragments and unrelated text are left alone.
     expect(r.redact('sk-Q7/x and plain text')).toBe('sk-Q7/x and plain text');
+  });
+
+  it("the proxy's lines and header carry no 8-character fragment of the caller's key, cut or encoded", async () => {
+    const upstream = await startServer((req, res) => {
+      const key = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const forms = echoes(key);
+      if (req.url?.includes('stream')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'r' });
+        // Not JSON, so the violation quotes the first 80 characters: the key is cut at every offset.
+        for (let shift = 50; shift < 80; shift++) for (const f of forms) res.write(`data: ${'x'.repeat(shift)}${f}\n\n`);
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"created":1}');
+    });
+    const lines: string[] = [];
+    const proxy = await startProxy({ upstream: upstream.url, onViolation: (v) => lines.push(violationLine(v)) });
+    try {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+      await (await fetch(`${proxy.url}/images/generations?stream`, { method: 'POST', headers, body: '{"prompt":"x","stream":true}' })).text();
+      const res = await fetch(`${proxy.url}/images/generations`, { method: 'POST', headers, body: JSON.stringify({ prompt: 'x', metadata: { [KEY]: 1 } }) });
+      const header = res.headers.get('x-contract-violations') ?? '';
+      expect(lines.length).toBeGreaterThan(100);
+      expect(header).not.toBe('');
+      expect([...findLeaks('proxy lines', lines.join('\n')), ...findLeaks('header', header)].slice(0, 5)).toEqual([]);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
   });
 });
