@@ -8,8 +8,10 @@ import { orList, show } from './wording.js';
 export interface BodyProblem {
   kind: string;
   vars: Record<string, string | number | null>;
-  /** The rest of the body was not read: answer with `connection: close`. */
+  /** The connection broke while reading: answer with `connection: close`. */
   unread?: boolean;
+  /** The body is refused unread: drop the rest as it arrives (see discardRest). */
+  discard?: boolean;
 }
 
 /** The media type of a Content-Type header, lower-cased without parameters ('' when absent). */
@@ -37,7 +39,27 @@ export function unsupportedMediaType(contentType: string | undefined, allowed: r
 }
 
 export function tooLarge(limit: number): BodyProblem {
-  return { kind: 'request_too_large', vars: { max: limit }, unread: true };
+  return { kind: 'request_too_large', vars: { max: limit }, discard: true };
+}
+
+/** Bytes of a refused body dropped at most before the connection is closed anyway. */
+export const MIN_DISCARD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and drops the rest of a refused body, so the connection stays usable and the client reads
+ * the answer: closing while it is still sending makes its TCP stack see a reset, which can throw
+ * away the unread 413 (EPIPE/ECONNRESET in the client). Past `cap` more bytes the socket is
+ * closed all the same.
+ */
+export function discardRest(req: IncomingMessage, cap: number): void {
+  if (req.complete) return;
+  let dropped = 0;
+  req.on('error', ignore);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > cap) req.socket.destroy();
+  });
+  req.resume();
 }
 
 /** Content-Length over `limit` (checked before reading anything). */
@@ -76,9 +98,7 @@ function onData(this: ReadingRequest, chunk: Buffer): void {
   state.total += chunk.length;
   if (state.total > state.limit) {
     state.chunks.length = 0;
-    this.pause(); // stop reading: the answer goes out with connection: close
-    this.on('error', ignore);
-    finish(this, tooLarge(state.limit));
+    finish(this, tooLarge(state.limit)); // the caller drops the rest (discardRest)
     return;
   }
   state.chunks.push(chunk);

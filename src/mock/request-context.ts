@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { ReadBody } from './handlers/read-request.js';
 
 // `req_` + 32 hex: a random per-process half and a counter, so ids are unique without per-request crypto.
 const PROCESS_PART = randomBytes(8).toString('hex');
@@ -25,6 +26,8 @@ export class RequestContext {
   readonly headers: string[] = [];
   /** Close the connection after answering (a body we stopped reading). */
   closeConnection = false;
+  /** The body as read (for counted scenarios, which match requests by body). */
+  body: ReadBody | undefined;
 
   constructor(
     readonly req: IncomingMessage,

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { specValidator } from '../contract/validator.js';
 import { parseRequestTarget } from '../http/request-target.js';
 import { Authenticator } from './auth.js';
+import { answerClientError } from './client-errors.js';
 import { preflightHeaders } from './cors.js';
 import { edits } from './handlers/edits.js';
 import { generations } from './handlers/generations.js';
@@ -24,7 +25,8 @@ import { RequestRules } from './request-rules.js';
 import { sendScenarioError } from './scenario-answer.js';
 import { sendEmpty, sendError } from './respond.js';
 import { Router, specBasePath, type RouteMatch } from './router.js';
-import { SCENARIO_HEADER, isRetry, scenarioFromHeaders, type Scenario } from './scenarios.js';
+import { ScenarioCounts } from './scenario-counts.js';
+import { SCENARIO_HEADER, scenarioFromHeaders, type Scenario } from './scenarios.js';
 import type { MockState } from './state.js';
 import { wait } from './timing.js';
 import { paramName, show } from './wording.js';
@@ -55,7 +57,7 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
   if (route.operationId !== 'getMedia') {
     const asked = scenarioFromHeaders(req);
     if (asked && 'unknown' in asked) return sendError(ctx, 'invalid_value', { param: paramName(SCENARIO_HEADER), value: show(asked.unknown), allowed: 'a scenario name (see the mock documentation)' });
-    scenario = asked && !(asked.once && isRetry(req)) ? asked : undefined;
+    scenario = asked;
   }
   switch (route.operationId) {
     case 'createImage':
@@ -67,11 +69,12 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
     case 'generateNativeImage':
       return native(state, ctx, scenario);
     case 'listModels':
-      if (scenario?.slowMs) {
+      if (scenario && state.scenarioCounts.fails(scenario, ctx)) {
+        if (!scenario.slowMs) {
+          sendScenarioError(state, ctx, scenario, undefined);
+          return;
+        }
         if (!(await wait(ctx, scenario.slowMs))) return;
-      } else if (scenario) {
-        sendScenarioError(state, ctx, scenario, undefined);
-        return;
       }
       return listModels(state, ctx);
     case 'getMedia':
@@ -94,6 +97,7 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     auth,
     limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
     progress: undefined,
+    scenarioCounts: new ScenarioCounts(),
     basePath,
     listenAuthority: `${resolved.host}:${resolved.port}`,
   };
@@ -116,7 +120,10 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return sendEmpty(ctx, 204, preflightHeaders(req));
     const match = router.match(method, ctx.path);
-    if (!match) return sendError(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    if (!match) {
+      if (profile.nativeEnvelope && router.isNativeSpace(ctx.path)) ctx.envelope = 'native';
+      return sendError(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    }
     ctx.envelope = match.route.native && profile.nativeEnvelope ? 'native' : 'openai';
     dispatch(state, ctx, match).catch((error: unknown) => {
       if (!res.headersSent) {
@@ -127,11 +134,14 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     });
   };
 
-  const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 300_000 }, handle);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  const headersTimeout = resolved.headersTimeoutMs;
+  const server = createServer(
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default): a shorter
+    // headers timeout is checked as often as it needs.
+    { keepAliveTimeout: 5000, requestTimeout: Math.max(300_000, headersTimeout), headersTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(headersTimeout / 4))) },
+    handle,
+  );
+  server.on('clientError', answerClientError);
   // Socket.IO wraps the request listeners, so it is attached after ours.
   if (profile.progressEvents) state.progress = attachProgress(server, { authorize: (token) => auth.accepts(token) });
   server.on('listening', () => {

@@ -8,6 +8,7 @@ import type { ProgressHub } from './progress.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
 import type { RequestRules } from './request-rules.js';
+import type { ScenarioCounts } from './scenario-counts.js';
 
 export interface MockState {
   options: ResolvedOptions;
@@ -18,6 +19,8 @@ export interface MockState {
   auth: Authenticator;
   limiter: RateLimiter | undefined;
   progress: ProgressHub | undefined;
+  /** How often counted scenarios (`:once`, `:N`) have failed each request. */
+  scenarioCounts: ScenarioCounts;
   /** Path of the base URL (`/v1`, from the spec's server URL). */
   basePath: string;
   /** `host:port` the server listens on (for URLs when the Host header is unusable). */

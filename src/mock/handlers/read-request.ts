@@ -3,7 +3,7 @@
 // or undefined (already answered).
 import { coerceFormFields } from '../form-fields.js';
 import { MultipartError, parseMultipart, type UploadedFile } from '../multipart.js';
-import { declaredTooLarge, isBodyProblem, mediaType, readBody, requestMediaTypes, requestSchema, tooLarge, unsupportedMediaType, type BodyProblem } from '../body.js';
+import { declaredTooLarge, discardRest, isBodyProblem, MIN_DISCARD_BYTES, mediaType, readBody, requestMediaTypes, requestSchema, tooLarge, unsupportedMediaType, type BodyProblem } from '../body.js';
 import type { RequestContext } from '../request-context.js';
 import { textFileField } from '../request-rules.js';
 import { sendError } from '../respond.js';
@@ -15,8 +15,9 @@ export type ReadBody =
   | { media: 'application/json'; schema: string; text: string }
   | { media: 'multipart/form-data'; schema: string; body: Record<string, unknown>; uploads: { images: UploadedFile[]; mask?: UploadedFile } };
 
-function answer(ctx: RequestContext, problem: BodyProblem): undefined {
+function answer(ctx: RequestContext, problem: BodyProblem, limit: number): undefined {
   if (problem.unread) ctx.closeConnection = true;
+  if (problem.discard) discardRest(ctx.req, Math.max(limit, MIN_DISCARD_BYTES));
   sendError(ctx, problem.kind, problem.vars);
   return undefined;
 }
@@ -41,18 +42,18 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
   const allowed = requestMediaTypes(operationId);
   const contentType = ctx.header('content-type');
   const media = mediaType(contentType);
-  if (!allowed.includes(media)) return answer(ctx, unsupportedMediaType(contentType, allowed));
+  if (!allowed.includes(media)) return answer(ctx, unsupportedMediaType(contentType, allowed), 0);
   const limit = state.options.maxBodyBytes;
   const schema = requestSchema(operationId, media);
 
   if (media === 'multipart/form-data') {
-    if (declaredTooLarge(ctx.req, limit)) return answer(ctx, tooLarge(limit));
+    if (declaredTooLarge(ctx.req, limit)) return answer(ctx, tooLarge(limit), limit);
     let parsed;
     try {
       parsed = await parseMultipart(ctx.req, { maxBytes: limit, ...limitsFromContract() });
     } catch (e) {
       if (e instanceof MultipartError) {
-        if (e.kind === 'request_too_large') ctx.closeConnection = true;
+        if (e.kind === 'request_too_large') discardRest(ctx.req, Math.max(limit, MIN_DISCARD_BYTES));
         sendError(ctx, e.kind, { ...e.vars, ...(e.param !== null ? { param: e.param } : {}) });
         return undefined;
       }
@@ -71,10 +72,10 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
       else body[field] = files.length === 1 ? 'binary' : files.map(() => 'binary');
     }
     const mask = parsed.files['mask']?.[0];
-    return { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } };
+    return (ctx.body = { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } });
   }
 
   const bytes = await readBody(ctx.req, limit);
-  if (isBodyProblem(bytes)) return answer(ctx, bytes);
-  return { media: 'application/json', schema, text: bytes.toString('utf8') };
+  if (isBodyProblem(bytes)) return answer(ctx, bytes, limit);
+  return (ctx.body = { media: 'application/json', schema, text: bytes.toString('utf8') });
 }
