@@ -14,6 +14,7 @@ import { request } from 'undici';
 import { buildError } from '../contract/errors.js';
 import { Redactor } from '../conformance/redact.js';
 import { readBoundedBody } from '../http/body-reader.js';
+import { refusalFor } from '../mock/client-errors.js';
 import { parseRequestTarget } from '../http/request-target.js';
 import { SseScanner } from './sse-scanner.js';
 import { DEFAULT_VIOLATIONS_KEPT, ViolationLog, type SeenViolation } from './violation-log.js';
@@ -217,11 +218,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       sendContractError(res, 'bad_gateway', {}, `The proxy could not reach the upstream: ${requestRedactor(req).redact(message)}`);
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (!socket.writable) return socket.destroy();
-    // Node's parser refused the request line or headers (e.g. an authority-form request target).
-    const text = JSON.stringify(buildError('invalid_value', { param: null, value: 'request', allowed: 'a well-formed HTTP/1.1 request line (request target) and headers' }).body);
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    // Node's parser refused the request (an authority-form target, 16 KB of headers, broken framing):
+    // the status Node would give (400/431/408), with a body in the contract's envelope.
+    const refusal = refusalFor(error.code);
+    const built = buildError('malformed_json').body as { error: object };
+    const message = error.code === 'HPE_INVALID_URL' ? 'Bad request target: neither origin-form (/path) nor absolute-form (http://host/path).' : refusal.message;
+    const text = JSON.stringify({ error: { ...built.error, message } });
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
