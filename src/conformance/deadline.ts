@@ -34,16 +34,3 @@ export class DeadlineReached extends Error {
     this.name = 'DeadlineReached';
   }
 }
-
-/** Rejects when the signal aborts (never, without one), for Promise.race; `dispose` removes the listener. */
-export function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } {
-  let dispose = () => undefined as void;
-  const promise = new Promise<never>((_, reject) => {
-    if (!signal) return;
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    dispose = () => signal.removeEventListener('abort', onAbort);
-  });
-  return { promise, dispose };
-}

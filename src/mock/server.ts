@@ -18,7 +18,7 @@ import { ImageService } from './image-service.js';
 import { MediaTokens } from './media-tokens.js';
 import { resolveOptions, type MockOptions, type ResolvedOptions } from './options.js';
 import { attachProgress } from './progress.js';
-import { RateLimiter, rateLimitHeaders, retryAfterSeconds } from './rate-limit.js';
+import { MAX_RATE_KEYS, RateLimiter, rateLimitHeaders, retryAfterSeconds } from './rate-limit.js';
 import { renderPool } from './render-pool.js';
 import { RequestContext } from './request-context.js';
 import { RequestRules } from './request-rules.js';
@@ -95,7 +95,7 @@ export function createMockServer(options: MockOptions = {}): MockServer {
     images: new ImageService(resolved.seed, resolved.imageCacheBytes, renderPool(resolved.renderThreads)),
     tokens: new MediaTokens(resolved.mediaSecret, resolved.now),
     auth,
-    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
+    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now, MAX_RATE_KEYS, resolved.rateLimitWindowMs) : undefined,
     progress: undefined,
     scenarioCounts: new ScenarioCounts(),
     basePath,
