@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
+import { BodyGate } from '../http/body-gate.js';
 import { readBoundedBody, type BoundedBody } from '../http/body-reader.js';
 import { DeadlineReached } from './deadline.js';
 import type { RatePacer } from './rate-pacer.js';
@@ -137,6 +138,8 @@ export class HttpClient {
   readonly maxRetryWaitMs: number;
   readonly retryPolicy: RetryPolicy;
   private readonly agent: Agent;
+  /** One body past 8 MiB is read at a time; other large ones wait, paused (memory stays bounded under concurrency). */
+  private readonly bodyGate = new BodyGate(1, 8 * 1024 * 1024);
 
   constructor(private readonly options: HttpClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -305,7 +308,7 @@ export class HttpClient {
   private async readBody(status: number, headers: Record<string, string>, stream: Readable, signal: AbortSignal, deadline: AbortSignal | undefined, ex: Exchange): Promise<HttpResponse> {
     // A gateway may compress even unasked (CDNs do); decode as a client would, with the size cap
     // applied to the decoded bytes so a compression bomb cannot get past it.
-    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], contentLength: headers['content-length'], maxBytes: this.maxResponseBytes, signal });
+    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], contentLength: headers['content-length'], maxBytes: this.maxResponseBytes, signal, gate: this.bodyGate });
     if (read.error) ex.error ??= this.bodyError(read, deadline);
     return { status, headers, body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
   }
@@ -369,7 +372,7 @@ export class HttpClient {
         responded = true;
         // The bounded reader destroys the decoder and the socket at the cap: a compression bomb
         // costs nothing once the cap is reached.
-        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal }).then((read) => {
+        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal, gate: this.bodyGate }).then((read) => {
           if (read.error) ex.error ??= read.error.kind === 'stream' ? { kind: 'network', message: `the body broke off: ${read.error.message}` } : this.bodyError(read, undefined);
           ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
           finish();

@@ -6,6 +6,7 @@
 // keeps a small excerpt for reports, so a body over the cap costs the excerpt, not the cap.
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import type { BodyGate } from './body-gate.js';
 
 /** What reports keep of a body: enough for any error envelope, small enough for 45+ exchanges. */
 export const EXCERPT_BYTES = 64 * 1024;
@@ -40,6 +41,8 @@ export interface BodyReadOptions {
    * excerpt is read: the answer is "too large" either way, and 500 MB need not cross the wire.
    */
   contentLength?: string | undefined;
+  /** Past the gate's threshold, the read waits for a large-body slot (bounded memory under concurrency). */
+  gate?: BodyGate | undefined;
 }
 
 export function decoderFor(encoding: string | undefined): Transform | undefined {
@@ -85,6 +88,7 @@ export async function readBoundedBody(source: Readable, options: BodyReadOptions
     quiet(decoder);
     quiet(source);
   };
+  let release: (() => void) | undefined;
   const onAbort = () => stop();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -102,6 +106,7 @@ export async function readBoundedBody(source: Readable, options: BodyReadOptions
       }
       chunks.push(chunk);
       kept += chunk.length;
+      if (options.gate && !release && kept > options.gate.thresholdBytes) release = await options.gate.acquire(options.signal);
     }
   } catch (e) {
     const cause = options.signal?.aborted ? (options.signal.reason ?? e) : (sourceError ?? e);
@@ -109,6 +114,7 @@ export async function readBoundedBody(source: Readable, options: BodyReadOptions
       ? { kind: 'decode', message: `the ${options.contentEncoding} body does not decode: ${(e as Error).message}`, cause }
       : { kind: 'stream', message: (cause as Error)?.message ?? String(cause), cause };
   } finally {
+    release?.();
     options.signal?.removeEventListener('abort', onAbort);
     // Whatever ended the loop, nothing reads on: free the socket and the decoder now.
     if (error) stop();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/conformance/http.js';
 import { runConformance } from '../../src/conformance/index.js';
 import { Redactor } from '../../src/conformance/redact.js';
+import { BodyGate } from '../../src/http/body-gate.js';
 import { EXCERPT_BYTES } from '../../src/http/body-reader.js';
 import { startServer, type TestServer } from '../conformance/helpers/servers.js';
 
@@ -117,5 +118,25 @@ describe('compression bombs', () => {
       await http.close();
       await server.close();
     }
+  });
+
+  it('large bodies wait for a slot of the body gate: memory in flight stays bounded under concurrency', async () => {
+    const gate = new BodyGate(1, 1024);
+    const first = await gate.acquire();
+    let second: (() => void) | undefined;
+    const waiting = gate.acquire().then((r) => (second = r));
+    const controller = new AbortController();
+    const third = gate.acquire(controller.signal);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(second).toBeUndefined();
+    controller.abort(new Error('gone'));
+    await expect(third).rejects.toThrow('gone');
+    first();
+    first();
+    await waiting;
+    expect(second).toBeTypeOf('function');
+    second!();
+    // Free again: the next caller gets a slot at once.
+    (await gate.acquire())();
   });
 });
