@@ -24,6 +24,7 @@ import { formatDryRun } from './dry-run.js';
 import { EXPECTATION_OPTIONS, EXPECTATION_USAGE, expectationOptions } from './conform-expectations.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_DEADLINE_SECONDS = 1800;
 
 /** The gateway could not be reached at all: one line, exit 2 (main.ts honours exitCode). */
 export class UnreachableError extends Error {
@@ -53,6 +54,8 @@ options:
                           (default ${DEFAULT_MAX_WAIT_MS / 1000}; 0 never waits)
   --require-all           exit 1 when a MUST check that applies did not run (budget, rate limit, ...)
   --timeout SECONDS       per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})
+  --deadline SECONDS      deadline of the whole run (default ${DEFAULT_DEADLINE_SECONDS}); checks not finished by then
+                          are skipped as "not run: deadline" and the reports are still written
   --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
                           opt-in checks (timeouts) run only when named here
   --skip ID,...           leave these checks out
@@ -106,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     'require-all': { type: 'boolean' },
     'no-auth': { type: 'boolean' },
     timeout: { type: 'string' },
+    deadline: { type: 'string' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
     report: { type: 'string', multiple: true },
@@ -154,6 +158,9 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutRaw}'`);
+  const deadlineRaw = values.deadline as string | undefined;
+  const deadlineSeconds = deadlineRaw === undefined ? DEFAULT_DEADLINE_SECONDS : Number(deadlineRaw);
+  if (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0) throw new UsageError(`--deadline must be a positive number of seconds, got '${deadlineRaw}'`);
   const apiKey = (values['api-key'] as string | undefined) || process.env.IMAGEGEN_API_KEY || undefined;
   const models = list(values.model as string[] | undefined);
   const dryRun = Boolean(values['dry-run']);
@@ -175,6 +182,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(maxWait !== undefined ? { maxRetryWaitMs: Math.round(maxWait * 1000) } : {}),
     ...(values['require-all'] ? { requireAll: true } : {}),
     timeoutMs: Math.round(timeoutSeconds * 1000),
+    deadlineMs: Math.round(deadlineSeconds * 1000),
     only,
     skip,
     ...expectations,

@@ -9,6 +9,7 @@ import { packageRoot } from '../contract/files.js';
 import { Budget } from './budget.js';
 import { RunContext } from './context.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, originOf } from './http.js';
+import { DEFAULT_DEADLINE_MS, RunDeadline } from './deadline.js';
 import { ImageGallery } from './inspect-images.js';
 import { preflight } from './preflight.js';
 import { mustNotRunCount } from './verdict.js';
@@ -103,6 +104,7 @@ interface Prepared {
   checks: ReturnType<typeof selectChecks>['checks'];
   timeoutMs: number;
   notes: string[];
+  deadline: RunDeadline;
   progress?: ProgressListener;
 }
 
@@ -124,7 +126,9 @@ function prepare(options: ConformanceOptions): Prepared {
   const redactor = new Redactor([options.apiKey]);
   redactor.addSecretHeaders(options.headers ?? {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = new RunDeadline(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const http = new HttpClient({
+    signal: deadline.signal,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     headers: options.headers ?? {},
     origin: originOf(baseUrl.toString()),
@@ -155,12 +159,13 @@ function prepare(options: ConformanceOptions): Prepared {
     if (!profileModel(profile, t.name)) return [`profile ${profile.name} does not list ${t.name}: a gateway of that profile answers it 404 model_not_found`];
     return [];
   });
-  return { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, ...(progress ? { progress } : {}) };
+  return { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, deadline, ...(progress ? { progress } : {}) };
 }
 
 /** The plan of a run (checks, images per model, estimated cost) without sending anything: --dry-run. */
 export async function planConformance(options: ConformanceOptions): Promise<{ plan: Plan; results: CheckResult[]; notes: string[] }> {
-  const { ctx, http, checks, notes, progress } = prepare(options);
+  const { ctx, http, checks, notes, progress, deadline } = prepare(options);
+  deadline.dispose();
   progress?.close();
   await http.close();
   const { entries, plan } = planEntries(ctx, checks);
@@ -169,7 +174,7 @@ export async function planConformance(options: ConformanceOptions): Promise<{ pl
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const started = Date.now();
-  const { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, progress } = prepare(options);
+  const { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, progress, deadline } = prepare(options);
   let results: CheckResult[] = [];
   let unreachable: string | undefined;
   const hints: string[] = [];
@@ -191,6 +196,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         ...(options.signal ? { signal: options.signal } : {}),
+        deadline: deadline.signal,
         // Results carry the images made so far, for the console's progress and ETA.
         ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'result' ? { ...e, imagesMade: ctx.imagesReturned } : e) } : {}),
       });
@@ -198,6 +204,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       linkImagesToChecks(ctx.gallery.samples, results);
     }
   } finally {
+    deadline.dispose();
     progress?.close();
     await http.close();
   }

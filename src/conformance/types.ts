@@ -216,6 +216,11 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Per-check timeout in ms. Default 3 × timeoutMs + 10 s. */
   checkTimeoutMs?: number;
+  /**
+   * Deadline of the whole run in ms (default 30 minutes). When it passes, requests in flight are
+   * aborted and unfinished checks end 'skip' with skipKind 'deadline' ("not run: deadline").
+   */
+  deadlineMs?: number;
   /** Longest wait for a 429 (or a 503's Retry-After) before retrying (default 60 s; 0: never retry a 429). */
   maxRetryWaitMs?: number;
   /** Response size cap in bytes. Default 64 MiB. */

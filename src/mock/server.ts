@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { specValidator } from '../contract/validator.js';
+import { parseRequestTarget } from '../http/request-target.js';
 import { Authenticator } from './auth.js';
 import { answerClientError } from './client-errors.js';
 import { preflightHeaders } from './cors.js';
@@ -103,9 +104,8 @@ export function createMockServer(options: MockOptions = {}): MockServer {
 
   const onRequest = resolved.onRequest;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const ctx = new RequestContext(req, res, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
+    const target = parseRequestTarget(req.url);
+    const ctx = new RequestContext(req, res, target.ok ? target.path : '/', target.ok ? target.query : '');
     if (onRequest) {
       res.once('finish', () => {
         try {
@@ -115,6 +115,8 @@ export function createMockServer(options: MockOptions = {}): MockServer {
         }
       });
     }
+    // A target no URL parser agrees on (`//x`, `/\\`, `http://%zz/`): 400, never a guess at a route.
+    if (!target.ok) return sendError(ctx, 'invalid_value', { param: null, value: show(req.url ?? ''), allowed: 'an origin-form request target (/path?query)' });
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return sendEmpty(ctx, 204, preflightHeaders(req));
     const match = router.match(method, ctx.path);

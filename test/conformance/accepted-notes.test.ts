@@ -7,7 +7,7 @@ import { specValidator } from '../../src/contract/validator.js';
 
 function accepted(): Exchange {
   const body = Buffer.from(JSON.stringify({ created: 1, data: [{ url: 'http://127.0.0.1:9/i.png' }] }));
-  return { seq: 1, label: 'x', method: 'POST', url: 'http://127.0.0.1:9/v1/images/generations', finalUrl: 'http://127.0.0.1:9/v1/images/generations', requestHeaders: {}, sentBytes: 2, startedAt: 0, durationMs: 1, redirects: [], response: { status: 200, headers: { 'content-type': 'application/json' }, body, truncated: false } };
+  return { seq: 1, label: 'x', method: 'POST', url: 'http://127.0.0.1:9/v1/images/generations', finalUrl: 'http://127.0.0.1:9/v1/images/generations', requestHeaders: {}, sentBytes: 2, startedAt: 0, durationMs: 1, redirects: [], response: { status: 200, headers: { 'content-type': 'application/json' }, body, excerpt: body, bytes: body.length, truncated: false } };
 }
 
 it.each([
