@@ -27,7 +27,7 @@ async function gateway(socketIo: (req: IncomingMessage, res: ServerResponse, nth
 /** Runs the suite in a child process; resolves with its exit code and output, or 'hung' after `ms`. */
 function runChild(baseUrl: string, ms: number): Promise<{ code: number | null | 'hung'; out: string; wallMs: number }> {
   const started = Date.now();
-  const options = { apiKey: 'sk-progress-test', profile: 'openai-compatible', timeoutMs: 2_000, maxImages: 2 };
+  const options = { apiKey: 'sk-progress-test', profile: 'socket-progress', models: ['stable-diffusion-xl-1024-v1-0'], timeoutMs: 2_000, maxImages: 2 };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/hardening/fixtures/run-conform.ts', baseUrl, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -51,8 +51,10 @@ describe('Socket.IO progress listener against hostile servers', () => {
     const result = await runChild(server.url, 40_000);
     expect(result.code).toBe(0);
     const line = JSON.parse(result.out.trim().split('\n').pop()!) as { progress: Array<[string, string, string]> };
-    expect(line.progress.length).toBeGreaterThan(0);
-    for (const [, , why] of line.progress) expect(why).toMatch(/connect/);
+    // The progress checks that had the budget to run all say the listener could not get through.
+    const ran = line.progress.filter(([, , why]) => !/image budget/.test(why));
+    expect(ran.length).toBeGreaterThan(0);
+    for (const [, , why] of ran) expect(why).toMatch(/connect|Engine\.IO session|no answer/);
   }, 60_000);
 
   it('a handshake answered, then every poll hangs: the process exits by itself', async () => {
