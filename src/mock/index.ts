@@ -1,13 +1,13 @@
 // The mock image gateway: `startMock(options)` serves the contract for a profile on node:http and
 // resolves to its base URL (ending in /v1) and a close function.
 import type { AddressInfo } from 'node:net';
-import { createMockServer } from './server.js';
+import { createMockServer } from './node/server.js';
 import type { MockOptions } from './options.js';
 import type { Profile } from '../contract/profiles.js';
 
 export type { MockOptions, RequestLogEntry } from './options.js';
-export { SCENARIOS, SCENARIO_HEADER } from './scenarios.js';
-export { createMockServer } from './server.js';
+export { SCENARIOS, SCENARIO_HEADER } from './core/gate/scenarios.js';
+export { createMockServer } from './node/server.js';
 
 export interface RunningMock {
   /** Base URL ending in the spec's base path (`http://127.0.0.1:PORT/v1`): what the SDK takes as baseURL. */

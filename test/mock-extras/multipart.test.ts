@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { parseMultipart, MultipartError, type ParsedMultipart } from '../../src/mock/multipart.js';
-import { coerceFormFields } from '../../src/mock/form-fields.js';
+import { parseMultipart, MultipartError, type ParsedMultipart } from '../../src/mock/core/read/multipart.js';
+import { coerceFormFields } from '../../src/mock/core/read/form-fields.js';
 import { buildError, type ErrorVars } from '../../src/contract/errors.js';
 import { renderPng } from '../../src/images/render.js';
 
