@@ -1,8 +1,9 @@
-// Per-request state: the request id, the clock for openai-processing-ms, which error envelope
-// answers use, the caller's key and headers gathered on the way (rate limits, Retry-After).
+// Per-request state: the Web Request, its path and query, the request id, the clock for
+// openai-processing-ms, which error envelope answers use, the caller's key and the headers
+// gathered on the way (rate limits, Retry-After).
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { requestTarget } from './route/target.js';
 
 // `req_` + 32 hex: a random per-process half and a counter, so ids are unique without per-request crypto.
 const PROCESS_PART = randomBytes(8).toString('hex');
@@ -18,25 +19,28 @@ export type Envelope = 'openai' | 'native';
 export class RequestContext {
   readonly requestId = nextRequestId();
   readonly started = performance.now();
+  /** Request path without the query string, as sent. */
+  readonly path: string;
+  readonly query: string;
+  readonly method: string;
   /** Envelope of error answers: native for the native operations of a nativeEnvelope profile. */
   envelope: Envelope = 'openai';
   apiKey: string | undefined;
   /** Extra response headers as flat name/value pairs (rate-limit headers, Retry-After). */
   readonly headers: string[] = [];
-  /** Close the connection after answering (a body we stopped reading). */
+  /** Answer with `connection: close` (a body we stopped reading). */
   closeConnection = false;
 
-  constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    /** Request path without the query string. */
-    readonly path: string,
-    readonly query: string,
-  ) {}
+  constructor(readonly request: Request) {
+    const target = requestTarget(request);
+    this.path = target.path;
+    this.query = target.query;
+    this.method = request.method;
+  }
 
-  /** The connection closed before the answer was complete (long work checks it). */
-  get aborted(): boolean {
-    return this.res.destroyed && !this.res.writableFinished;
+  /** Aborted when the client goes away (long waits end early on it). */
+  get signal(): AbortSignal {
+    return this.request.signal;
   }
 
   elapsedMs(): number {
@@ -44,7 +48,6 @@ export class RequestContext {
   }
 
   header(name: string): string | undefined {
-    const v = this.req.headers[name];
-    return Array.isArray(v) ? v[0] : v;
+    return this.request.headers.get(name) ?? undefined;
   }
 }

@@ -1,5 +1,5 @@
-// Generation progress over Socket.IO (ref 002), exactly as openapi/asyncapi/image-progress.yaml
-// defines it: engine path `/socket.io`, namespace `/image-progress`, events `progress`, `completed`
+// Generation progress over Socket.IO (ref 002): the node:http adapter's ProgressHub (the core's
+// hook), exactly as openapi/asyncapi/image-progress.yaml defines it: engine path `/socket.io`, namespace `/image-progress`, events `progress`, `completed`
 // and `failed`. A socket authenticates with its API key (handshake `auth.token`, or an
 // `Authorization: Bearer` header) and joins that key's room; a request's events go to its key's
 // room only. With nobody in the room, begin/step/complete/fail do no more than a Map lookup.
@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
 import { buildError } from '../../contract/errors.js';
 import { readGeneratedJson } from '../../contract/files.js';
+import type { ProgressHub, ProgressRun, ProgressStart } from '../core/answer/progress.js';
 
 export const PROGRESS_PATH = '/socket.io';
 export const PROGRESS_NAMESPACE = '/image-progress';
@@ -16,31 +17,7 @@ export interface ProgressOptions {
   authorize(token: string | undefined): boolean;
 }
 
-export interface ProgressRun {
-  /** Reports `percent` (0-100, rounded; a value below the last one is dropped). */
-  step(percent: number): void;
-  /** Emits `completed` (percent 100) and ends the run. */
-  complete(): void;
-  /** Emits `failed` and ends the run. */
-  fail(error: { code: string | null; message: string }): void;
-}
-
-export interface ProgressStart {
-  /** The `x-request-id` of the HTTP answer. */
-  requestId: string;
-  apiKey: string;
-  /** The client's `x-progress-id` header, when it sent one. */
-  progressId?: string;
-  model: string;
-  /** Images the request makes (the `images` of `completed`). */
-  images: number;
-}
-
-export interface ProgressHub {
-  begin(start: ProgressStart): ProgressRun;
-  /** Disconnects every socket and detaches Socket.IO; the HTTP server keeps serving. */
-  close(): Promise<void>;
-}
+export type { ProgressHub, ProgressRun, ProgressStart } from '../core/answer/progress.js';
 
 /** Progress is reported as a percentage, so a run has 100 steps and `step` equals `percent`. */
 const TOTAL_STEPS = 100;

@@ -1,11 +1,11 @@
 // Answering a valid image job: scenario (failure on demand), latency with progress events, then
 // the images as JSON (OpenAI or native envelope) or as an event stream.
-import type { ProgressRun } from '../../node/progress.js';
+import type { ProgressRun } from './progress.js';
 import type { RequestContext } from '../request-context.js';
 import type { ImageJob, ReplySlot } from '../rules/request-rules.js';
 import { extrasOf, revisedPrompt } from './response-extras.js';
-import { sendJsonText } from './respond.js';
-import { sendScenarioError } from './scenario-answer.js';
+import { clientGone, jsonText } from './respond.js';
+import { scenarioError } from './scenario-answer.js';
 import { isRetry, scenarioFromPrompt, type Scenario } from '../gate/scenarios.js';
 import { publicBase, type MockState } from '../state.js';
 import { streamImages, type StreamPrefix } from './streaming.js';
@@ -18,10 +18,10 @@ export interface AnswerShape {
 
 /** Progress steps while waiting: about one every 50 ms, at most 10. */
 async function waitWithProgress(ctx: RequestContext, ms: number, run: ProgressRun | undefined): Promise<boolean> {
-  if (!run) return wait(ctx, ms);
+  if (!run) return wait(ctx.signal, ms);
   const steps = Math.min(10, Math.max(1, Math.floor(ms / 50)));
   for (let s = 1; s <= steps; s++) {
-    if (!(await wait(ctx, ms / steps))) return false;
+    if (!(await wait(ctx.signal, ms / steps))) return false;
     run.step(Math.floor((100 * s) / (steps + 1)));
   }
   return true;
@@ -45,9 +45,9 @@ export function openaiBody(created: number, items: readonly string[], extras: Re
 const MAX_REUSED_BODY = 64 * 1024;
 
 /** `reply`: set for a repeated request (RequestRules memo); its body is reused within the same second. */
-export async function answerImages(state: MockState, ctx: RequestContext, job: ImageJob, shape: AnswerShape, headerScenario: Scenario | undefined, reply?: ReplySlot): Promise<void> {
+export async function answerImages(state: MockState, ctx: RequestContext, job: ImageJob, shape: AnswerShape, headerScenario: Scenario | undefined, reply?: ReplySlot): Promise<Response> {
   let scenario = headerScenario ?? scenarioFromPrompt(job.prompt);
-  if (scenario?.once && isRetry(ctx.req)) scenario = undefined;
+  if (scenario?.once && isRetry(ctx.request.headers)) scenario = undefined;
 
   const run = state.progress && ctx.apiKey !== undefined
     ? state.progress.begin({ requestId: ctx.requestId, apiKey: ctx.apiKey, ...(ctx.header('x-progress-id') ? { progressId: ctx.header('x-progress-id')!.slice(0, 128) } : {}), model: job.model.id, images: job.n })
@@ -55,19 +55,18 @@ export async function answerImages(state: MockState, ctx: RequestContext, job: I
   run?.step(0);
 
   if (scenario && !scenario.slowMs) {
-    const error = sendScenarioError(state, ctx, scenario, job.model);
+    const error = scenarioError(state, ctx, scenario, job.model);
     run?.fail(error);
-    return;
+    return error.response;
   }
   const delay = state.options.latencyMs + (scenario?.slowMs ?? 0);
 
   if (job.stream) return streamImages(state, ctx, job, shape.stream, delay, run);
 
-  // Nothing to wait for: answer in this tick (a gone client is still noticed).
-  const present = delay > 0 || run ? await waitWithProgress(ctx, delay, run) : !ctx.aborted;
-  if (!present) {
+  // Nothing to wait for: answer in this tick (an adapter drops the answer of a client that left).
+  if ((delay > 0 || run) && !(await waitWithProgress(ctx, delay, run))) {
     run?.fail({ code: null, message: 'The client closed the connection.' });
-    return;
+    return clientGone(ctx);
   }
   const base = publicBase(state, ctx);
   const created = Math.floor(state.options.now() / 1000);
@@ -75,9 +74,8 @@ export async function answerImages(state: MockState, ctx: RequestContext, job: I
   const slot = state.profile.extras.perf ? undefined : reply;
   const last = slot?.last;
   if (last && last.second === created && last.base === base && last.envelope === shape.envelope) {
-    sendJsonText(ctx, 200, last.text);
     run?.complete();
-    return;
+    return jsonText(ctx, 200, last.text);
   }
   const revise = job.model.output.revisedPrompt;
   const revised = revise ? revisedPrompt(job.prompt) : undefined;
@@ -102,6 +100,6 @@ export async function answerImages(state: MockState, ctx: RequestContext, job: I
     text = openaiBody(created, items, extrasOf(job, state.profile, ctx.requestId, ctx.elapsedMs()));
   }
   if (slot && text.length <= MAX_REUSED_BODY) slot.last = { second: created, base, envelope: shape.envelope, text };
-  sendJsonText(ctx, 200, text);
   run?.complete();
+  return jsonText(ctx, 200, text);
 }

@@ -5,16 +5,23 @@ import { buildError, errorKind, type ErrorVars } from '../../../contract/errors.
 import { maskKey } from '../gate/auth.js';
 import { durationString } from '../gate/rate-limit.js';
 import type { RequestContext } from '../request-context.js';
-import { sendJson } from './respond.js';
+import { json } from './respond.js';
 import type { Scenario } from '../gate/scenarios.js';
 import type { MockState } from '../state.js';
 
 const UNFILLED = /\{[a-z]+\}/;
 
-/** Sends the scenario's error; returns its code and message (for a progress `failed` event). */
-export function sendScenarioError(state: MockState, ctx: RequestContext, scenario: Scenario, model: { id: string; family: string } | undefined): { code: string | null; message: string } {
+export interface ScenarioAnswer {
+  response: Response;
+  /** Code and message of the error (for a progress `failed` event). */
+  code: string | null;
+  message: string;
+}
+
+/** The scenario's error answer. */
+export function scenarioError(state: MockState, ctx: RequestContext, scenario: Scenario, model: { id: string; family: string } | undefined): ScenarioAnswer {
   const kind = scenario.safety ? (model?.family === 'gpt-image' ? 'moderation_blocked' : 'content_policy_violation') : scenario.kind!;
-  const vars: ErrorVars = { method: ctx.req.method, path: ctx.path, max: state.options.maxBodyBytes };
+  const vars: ErrorVars = { method: ctx.method, path: ctx.path, max: state.options.maxBodyBytes };
   if (model) vars.model = model.id;
   if (ctx.apiKey !== undefined) vars.value = maskKey(ctx.apiKey);
   if (kind === 'rate_limit_exceeded') {
@@ -31,13 +38,14 @@ export function sendScenarioError(state: MockState, ctx: RequestContext, scenari
   let openai = buildError(kind, vars).body as { error: { code: string | null; message: string } };
   if (UNFILLED.test(openai.error.message)) openai = { error: { ...example } };
   const message = openai.error.message;
+  let response: Response;
   if (ctx.envelope === 'native') {
     const native = buildError(kind, vars, { envelope: 'native', requestId: ctx.requestId });
     const body = native.body as { error: { message: string } };
     body.error.message = message;
-    sendJson(ctx, native.status, body);
+    response = json(ctx, native.status, body);
   } else {
-    sendJson(ctx, errorKind(kind).status, openai);
+    response = json(ctx, errorKind(kind).status, openai);
   }
-  return { code: openai.error.code, message };
+  return { response, code: openai.error.code, message };
 }

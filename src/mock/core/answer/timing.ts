@@ -1,19 +1,18 @@
 // Waiting out the configured latency without outliving the client: a wait ends early (false)
-// when the request's connection closes.
-import type { RequestContext } from '../request-context.js';
+// when `signal` aborts (the client went away, or the stream was cancelled).
 
-export function wait(ctx: RequestContext, ms: number): Promise<boolean> {
-  if (ctx.aborted) return Promise.resolve(false);
+export function wait(signal: AbortSignal, ms: number): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const onClose = () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
     const timer = setTimeout(() => {
-      ctx.res.off('close', onClose);
-      resolve(!ctx.aborted);
+      signal.removeEventListener('abort', onAbort);
+      resolve(!signal.aborted);
     }, ms);
-    ctx.res.once('close', onClose);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

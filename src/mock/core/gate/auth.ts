@@ -1,6 +1,5 @@
 // Bearer-key check. Without configured keys any non-empty key is accepted (like a sandbox);
 // with keys, others get invalid_api_key with the key masked as OpenAI masks it (sk-abc***xyz).
-import type { IncomingMessage } from 'node:http';
 
 export type AuthResult = { ok: true; key: string } | { ok: false; kind: 'missing_api_key' } | { ok: false; kind: 'invalid_api_key'; masked: string };
 
@@ -26,9 +25,8 @@ export class Authenticator {
     return this.keys.size === 0 || this.keys.has(key);
   }
 
-  check(req: IncomingMessage): AuthResult {
-    const header = req.headers.authorization;
-    const key = bearerToken(header);
+  check(headers: Headers): AuthResult {
+    const key = bearerToken(headers.get('authorization') ?? undefined);
     if (key === undefined) return { ok: false, kind: 'missing_api_key' };
     if (!this.accepts(key)) return { ok: false, kind: 'invalid_api_key', masked: maskKey(key) };
     return { ok: true, key };

@@ -7,7 +7,6 @@
 // the spec (`server_error`, `bad_gateway`, `permission_denied`, ...); the number is Retry-After
 // seconds for rate_limit/unavailable, or the delay in ms for slow; `once` fails only the first
 // attempt (x-stainless-retry-count absent or 0), so an SDK retry then succeeds.
-import type { IncomingMessage } from 'node:http';
 import { errorKinds } from '../../../contract/errors.js';
 
 interface ScenarioDef {
@@ -102,12 +101,11 @@ function fromPrefer(prefer: string): Scenario | undefined {
 export type HeaderScenario = Scenario | { unknown: string } | undefined;
 
 /** The scenario a request's headers ask for; `{unknown}` for an x-mock-scenario the mock does not know. */
-export function scenarioFromHeaders(req: IncomingMessage): HeaderScenario {
-  const header = req.headers[SCENARIO_HEADER];
-  const text = Array.isArray(header) ? header[0] : header;
-  if (text !== undefined && text.trim() !== '') return parseScenario(text) ?? { unknown: text };
-  const prefer = req.headers.prefer;
-  return typeof prefer === 'string' ? fromPrefer(prefer) : undefined;
+export function scenarioFromHeaders(headers: Headers): HeaderScenario {
+  const text = headers.get(SCENARIO_HEADER);
+  if (text !== null && text.trim() !== '') return parseScenario(text) ?? { unknown: text };
+  const prefer = headers.get('prefer');
+  return prefer !== null ? fromPrefer(prefer) : undefined;
 }
 
 const TRIGGER = /\[\[([A-Za-z_]+(?::[A-Za-z0-9]+)*)\]\]/g;
@@ -123,7 +121,7 @@ export function scenarioFromPrompt(prompt: string): Scenario | undefined {
 }
 
 /** Whether a `once` scenario is spent: the SDK counts its retries in x-stainless-retry-count. */
-export function isRetry(req: IncomingMessage): boolean {
-  const n = Number(req.headers['x-stainless-retry-count']);
+export function isRetry(headers: Headers): boolean {
+  const n = Number(headers.get('x-stainless-retry-count') ?? undefined);
   return Number.isFinite(n) && n > 0;
 }

@@ -1,16 +1,16 @@
 // POST /images/generations (createImage).
 import { answerImages } from '../answer/image-answer.js';
 import type { RequestContext } from '../request-context.js';
-import { sendError } from '../answer/respond.js';
+import { error } from '../answer/respond.js';
 import type { Scenario } from '../gate/scenarios.js';
 import type { MockState } from '../state.js';
 import { readRequest } from '../read/read-request.js';
 
-export async function generations(state: MockState, ctx: RequestContext, scenario: Scenario | undefined): Promise<void> {
+export async function generations(state: MockState, ctx: RequestContext, scenario: Scenario | undefined): Promise<Response> {
   const read = await readRequest(state, ctx, 'createImage');
-  if (!read) return;
-  if (read.media !== 'application/json') return;
+  if (read instanceof Response) return read;
+  if (read.media !== 'application/json') throw new Error('readRequest returned a body of another media type');
   const result = state.rules.checkJson('createImage', read.schema, read.text);
-  if (!result.ok) return sendError(ctx, result.kind, result.vars);
-  await answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_generation' }, scenario, result.reply);
+  if (!result.ok) return error(ctx, result.kind, result.vars);
+  return answerImages(state, ctx, result.job, { envelope: 'openai', stream: 'image_generation' }, scenario, result.reply);
 }

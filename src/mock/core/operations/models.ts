@@ -5,7 +5,7 @@ import { quoteList } from '../../../contract/errors.js';
 import { profileModels } from '../../../contract/profiles.js';
 import { deref, spec, type JsonObject } from '../../../contract/spec.js';
 import type { RequestContext } from '../request-context.js';
-import { sendError, sendJson } from '../answer/respond.js';
+import { error, json } from '../answer/respond.js';
 import type { MockState } from '../state.js';
 import { show } from '../wording.js';
 
@@ -43,12 +43,12 @@ function listFor(state: MockState, modality: string | undefined): unknown {
   return body;
 }
 
-export function listModels(state: MockState, ctx: RequestContext): void {
+export function listModels(state: MockState, ctx: RequestContext): Response {
   const params = new URLSearchParams(ctx.query);
   const modality = params.get('modality') ?? undefined;
   if (modality !== undefined) {
     const values = (deref<JsonObject>(spec().components.schemas.Modality).enum ?? []) as string[];
-    if (!values.includes(modality)) return sendError(ctx, 'invalid_value', { param: 'modality', value: show(modality), allowed: quoteList(values) });
+    if (!values.includes(modality)) return error(ctx, 'invalid_value', { param: 'modality', value: show(modality), allowed: quoteList(values) });
   }
-  sendJson(ctx, 200, listFor(state, modality));
+  return json(ctx, 200, listFor(state, modality));
 }

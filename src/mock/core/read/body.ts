@@ -1,7 +1,8 @@
-// Request bodies: the Content-Type an operation takes (from the spec's requestBody) and JSON read
-// within a byte limit. A declared Content-Length over the limit is refused before reading; a
-// chunked body is counted while it streams and reading stops at the limit, so memory stays bounded.
-import type { IncomingMessage } from 'node:http';
+// Request bodies: the Content-Type an operation takes (from the spec's requestBody) and the bytes
+// of a body read within a byte limit. A declared Content-Length over the limit is refused before
+// reading; any other body is counted while it streams and reading stops at the limit (the stream
+// is cancelled), so memory stays bounded. An adapter that can read its platform's body faster
+// than through a ReadableStream offers that under READ_CAPPED (node/ does).
 import { operation, type JsonObject } from '../../../contract/spec.js';
 import { orList, show } from '../wording.js';
 
@@ -11,6 +12,11 @@ export interface BodyProblem {
   /** The rest of the body was not read: answer with `connection: close`. */
   unread?: boolean;
 }
+
+/** `request[READ_CAPPED](limit)`: the whole body, or a problem once `limit` is passed (undefined: read the stream). */
+export const READ_CAPPED = Symbol.for('imagegen-contract.read-capped');
+
+type CappedReader = (limit: number) => Promise<Uint8Array | BodyProblem> | undefined;
 
 /** The media type of a Content-Type header, lower-cased without parameters ('' when absent). */
 export function mediaType(contentType: string | undefined): string {
@@ -40,79 +46,46 @@ export function tooLarge(limit: number): BodyProblem {
   return { kind: 'request_too_large', vars: { max: limit }, unread: true };
 }
 
+/** A body that broke off (the connection closed or failed before its end). */
+export function truncated(): BodyProblem {
+  return { kind: 'malformed_json', vars: {}, unread: true };
+}
+
 /** Content-Length over `limit` (checked before reading anything). */
-export function declaredTooLarge(req: IncomingMessage, limit: number): boolean {
-  const declared = req.headers['content-length'];
-  return declared !== undefined && Number(declared) > limit;
+export function declaredTooLarge(request: Request, limit: number): boolean {
+  const declared = request.headers.get('content-length');
+  return declared !== null && Number(declared) > limit;
 }
-
-// Reading state lives on the request and the listeners are module functions (EventEmitter calls
-// them with the request as `this`): no closures per request on the hot path.
-const reading = Symbol('imagegen-contract:reading');
-
-interface Reading {
-  chunks: Buffer[];
-  total: number;
-  limit: number;
-  resolve(value: Buffer | BodyProblem): void;
-}
-
-type ReadingRequest = IncomingMessage & { [reading]?: Reading | undefined };
-
-function finish(req: ReadingRequest, value: Buffer | BodyProblem): void {
-  const state = req[reading];
-  if (!state) return;
-  req[reading] = undefined;
-  req.off('data', onData);
-  req.off('end', onEnd);
-  req.off('error', onError);
-  req.off('close', onClose);
-  state.resolve(value);
-}
-
-function onData(this: ReadingRequest, chunk: Buffer): void {
-  const state = this[reading];
-  if (!state) return;
-  state.total += chunk.length;
-  if (state.total > state.limit) {
-    state.chunks.length = 0;
-    this.pause(); // stop reading: the answer goes out with connection: close
-    this.on('error', ignore);
-    finish(this, tooLarge(state.limit));
-    return;
-  }
-  state.chunks.push(chunk);
-}
-
-function onEnd(this: ReadingRequest): void {
-  const state = this[reading];
-  if (state) finish(this, state.chunks.length === 1 ? state.chunks[0]! : Buffer.concat(state.chunks, state.total));
-}
-
-function onError(this: ReadingRequest): void {
-  finish(this, { kind: 'malformed_json', vars: {}, unread: true });
-}
-
-function onClose(this: ReadingRequest): void {
-  if (!this.complete) finish(this, { kind: 'malformed_json', vars: {}, unread: true });
-}
-
-function ignore(): void {}
 
 /** Reads the whole body up to `limit` bytes; a longer one resolves to a 413 problem once the limit is passed. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | BodyProblem> {
-  if (declaredTooLarge(req, limit)) return Promise.resolve(tooLarge(limit));
-  return new Promise((resolve) => {
-    (req as ReadingRequest)[reading] = { chunks: [], total: 0, limit, resolve };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+export async function readBody(request: Request, limit: number): Promise<Uint8Array | BodyProblem> {
+  if (declaredTooLarge(request, limit)) return tooLarge(limit);
+  const fast = (request as { [READ_CAPPED]?: CappedReader })[READ_CAPPED]?.call(request, limit);
+  if (fast) return fast;
+  const body = request.body;
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        void reader.cancel().catch(() => {});
+        return tooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return truncated();
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 export function isBodyProblem(value: unknown): value is BodyProblem {
-  return typeof value === 'object' && value !== null && 'kind' in value && !Buffer.isBuffer(value);
+  return typeof value === 'object' && value !== null && 'kind' in value && !(value instanceof Uint8Array);
 }
 
 /** The component schema name of an operation's request body for a media type (from its $ref). */

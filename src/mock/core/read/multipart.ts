@@ -1,14 +1,13 @@
-// Streaming multipart/form-data reader for the edits and variations endpoints (busboy). The body is
-// counted before busboy sees it, so a request over `maxBytes` is refused after at most one more
-// socket chunk, never buffered whole. Every failure is a MultipartError carrying an error kind of
-// the spec (`x-error` in components/examples.yaml) and its template vars; nothing here throws past
-// the returned promise.
+// Streaming multipart/form-data reader for the edits and variations endpoints (busboy), fed from a
+// Web Request's body stream. The body is counted before busboy sees it, so a request over
+// `maxBytes` is refused after at most one more chunk, never buffered whole. Every failure is a
+// MultipartError carrying an error kind of the spec (`x-error` in components/examples.yaml) and
+// its template vars; nothing here throws past the returned promise.
 //
-// After a failure the rest of the body is read and discarded (`req.resume()`), so the caller can
-// always write its error response and the socket never hangs. For `request_too_large` the caller
-// should also send `connection: close`: Node then closes the socket once the 413 is written instead
-// of draining a body of unknown length.
-import type { IncomingMessage } from 'node:http';
+// After a failure the body stream is cancelled (the node adapter then reads and discards the rest,
+// so the socket never hangs). For `request_too_large` the caller should also send
+// `connection: close`, so the connection closes once the 413 is written instead of draining a body
+// of unknown length.
 import busboy from 'busboy';
 
 export interface UploadedFile {
@@ -80,32 +79,17 @@ function contentTypeError(contentType: string | undefined, cause: Error): Multip
 }
 
 /** Reads a multipart/form-data request body within `limits`. */
-export function parseMultipart(req: IncomingMessage, limits: MultipartLimits): Promise<ParsedMultipart> {
+export function parseMultipart(request: Request, limits: MultipartLimits): Promise<ParsedMultipart> {
   return new Promise<ParsedMultipart>((resolve, reject) => {
     const fields: Record<string, string[]> = Object.create(null);
     const files: Record<string, UploadedFile[]> = Object.create(null);
     let settled = false;
     let received = 0;
     let parser: busboy.Busboy | undefined;
-
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limits.maxBytes) return fail(tooLarge());
-      // write() may fail the parse synchronously (files limit, bad header): then fail() has
-      // already resumed the request to drain it, and pausing here would stall the socket.
-      if (parser && !parser.write(chunk) && !settled) req.pause();
-    };
-    const onEnd = () => parser?.end();
-    const onError = (err: Error) => fail(malformed('request body', 'a complete request body', `The request body could not be read: ${err.message}.`));
-    const onClose = () => {
-      if (!req.complete) fail(malformed('truncated request body', 'a complete request body', 'The connection closed before the request body was complete.'));
-    };
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let drained: (() => void) | undefined;
 
     function cleanup() {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
       if (parser) {
         parser.removeAllListeners();
         parser.on('error', () => {}); // a late busboy error after we gave up must not crash the process
@@ -117,9 +101,9 @@ export function parseMultipart(req: IncomingMessage, limits: MultipartLimits): P
       if (settled) return;
       settled = true;
       cleanup();
-      // Discard the rest; a listener keeps errors of a dying socket from going unhandled.
-      req.on('error', () => {});
-      req.resume();
+      // Stop reading; the adapter discards the rest.
+      void reader?.cancel().catch(() => {});
+      drained?.();
       reject(error);
     }
 
@@ -140,15 +124,15 @@ export function parseMultipart(req: IncomingMessage, limits: MultipartLimits): P
     }
 
     // A declared length over the limit is refused before reading anything.
-    const declared = Number(req.headers['content-length']);
+    const declared = Number(request.headers.get('content-length') ?? undefined);
     if (Number.isFinite(declared) && declared > limits.maxBytes) return fail(tooLarge());
 
-    const contentType = req.headers['content-type'];
+    const contentType = request.headers.get('content-type') ?? undefined;
     try {
       if (!contentType || contentType.split(';', 1)[0]!.trim().toLowerCase() !== 'multipart/form-data')
         throw new Error('not multipart/form-data');
       parser = busboy({
-        headers: req.headers,
+        headers: { 'content-type': contentType },
         defParamCharset: 'utf8', // filenames as browsers and the SDKs send them
         // busboy flags a value as truncated once it reaches fieldSize, so allow one byte more than the limit.
         limits: { files: limits.maxFiles, fieldSize: limits.maxFieldBytes + 1 },
@@ -200,12 +184,37 @@ export function parseMultipart(req: IncomingMessage, limits: MultipartLimits): P
       fail(malformed('multipart body', `a well-formed ${FORM_DATA} body`, message));
     });
 
-    parser.on('drain', () => req.resume());
+    parser.on('drain', () => drained?.());
     parser.on('close', succeed);
 
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    const body = request.body;
+    if (!body) {
+      parser.end();
+      return;
+    }
+    reader = body.getReader();
+    const pump = async (): Promise<void> => {
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader!.read();
+        } catch {
+          return fail(malformed('truncated request body', 'a complete request body', 'The connection closed before the request body was complete.'));
+        }
+        if (settled) return;
+        if (chunk.done) {
+          parser!.end();
+          return;
+        }
+        received += chunk.value.length;
+        if (received > limits.maxBytes) return fail(tooLarge());
+        // write() may fail the parse synchronously (files limit, bad header): then fail() has run.
+        const more = parser!.write(chunk.value);
+        if (settled) return;
+        if (!more) await new Promise<void>((r) => (drained = r));
+        drained = undefined;
+      }
+    };
+    void pump();
   });
 }

@@ -1,12 +1,12 @@
-// Reading a request body for a handler: Content-Type against the operation's request media types,
-// then JSON within the byte limit or multipart. Problems are answered here; handlers get the body
-// or undefined (already answered).
+// Reading a request body for an operation: Content-Type against the operation's request media
+// types, then JSON within the byte limit or multipart. Problems become their contract answer here;
+// operations get the body or that Response.
 import { coerceFormFields } from './form-fields.js';
 import { MultipartError, parseMultipart, type UploadedFile } from './multipart.js';
 import { declaredTooLarge, isBodyProblem, mediaType, readBody, requestMediaTypes, requestSchema, tooLarge, unsupportedMediaType, type BodyProblem } from './body.js';
 import type { RequestContext } from '../request-context.js';
 import { textFileField } from '../rules/request-rules.js';
-import { sendError } from '../answer/respond.js';
+import { error } from '../answer/respond.js';
 import type { MockState } from '../state.js';
 import { allModels } from '../../../contract/catalogue.js';
 import { spec, deref, type JsonObject } from '../../../contract/spec.js';
@@ -15,10 +15,9 @@ export type ReadBody =
   | { media: 'application/json'; schema: string; text: string }
   | { media: 'multipart/form-data'; schema: string; body: Record<string, unknown>; uploads: { images: UploadedFile[]; mask?: UploadedFile } };
 
-function answer(ctx: RequestContext, problem: BodyProblem): undefined {
+function answer(ctx: RequestContext, problem: BodyProblem): Response {
   if (problem.unread) ctx.closeConnection = true;
-  sendError(ctx, problem.kind, problem.vars);
-  return undefined;
+  return error(ctx, problem.kind, problem.vars);
 }
 
 let multipartLimits: { maxFiles: number; maxFieldBytes: number } | undefined;
@@ -37,7 +36,11 @@ function limitsFromContract(): { maxFiles: number; maxFieldBytes: number } {
   return multipartLimits;
 }
 
-export async function readRequest(state: MockState, ctx: RequestContext, operationId: string): Promise<ReadBody | undefined> {
+function utf8(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)).toString('utf8');
+}
+
+export async function readRequest(state: MockState, ctx: RequestContext, operationId: string): Promise<ReadBody | Response> {
   const allowed = requestMediaTypes(operationId);
   const contentType = ctx.header('content-type');
   const media = mediaType(contentType);
@@ -46,23 +49,19 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
   const schema = requestSchema(operationId, media);
 
   if (media === 'multipart/form-data') {
-    if (declaredTooLarge(ctx.req, limit)) return answer(ctx, tooLarge(limit));
+    if (declaredTooLarge(ctx.request, limit)) return answer(ctx, tooLarge(limit));
     let parsed;
     try {
-      parsed = await parseMultipart(ctx.req, { maxBytes: limit, ...limitsFromContract() });
+      parsed = await parseMultipart(ctx.request, { maxBytes: limit, ...limitsFromContract() });
     } catch (e) {
       if (e instanceof MultipartError) {
         if (e.kind === 'request_too_large') ctx.closeConnection = true;
-        sendError(ctx, e.kind, { ...e.vars, ...(e.param !== null ? { param: e.param } : {}) });
-        return undefined;
+        return error(ctx, e.kind, { ...e.vars, ...(e.param !== null ? { param: e.param } : {}) });
       }
       throw e;
     }
     const textFile = textFileField(parsed.fields);
-    if (textFile) {
-      sendError(ctx, 'invalid_type', { param: textFile, expected: 'a file', actual: 'a string' });
-      return undefined;
-    }
+    if (textFile) return error(ctx, 'invalid_type', { param: textFile, expected: 'a file', actual: 'a string' });
     const { body } = coerceFormFields(parsed.fields, schema);
     const images = [...(parsed.files['image'] ?? []), ...(parsed.files['image[]'] ?? [])];
     // File parts stand in the schema's body as placeholders, so `required` and counts apply.
@@ -74,7 +73,7 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
     return { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } };
   }
 
-  const bytes = await readBody(ctx.req, limit);
+  const bytes = await readBody(ctx.request, limit);
   if (isBodyProblem(bytes)) return answer(ctx, bytes);
-  return { media: 'application/json', schema, text: bytes.toString('utf8') };
+  return { media: 'application/json', schema, text: utf8(bytes) };
 }

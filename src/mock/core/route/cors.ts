@@ -1,6 +1,5 @@
 // CORS for browser clients (the SDK with dangerouslyAllowBrowser): every answer allows any origin
 // and exposes the headers SDKs read; preflights are answered 204 without a key.
-import type { IncomingMessage } from 'node:http';
 
 /** What the official SDK sends (facts §3.1) plus the mock's own control headers. */
 const ALLOWED_REQUEST_HEADERS = [
@@ -46,9 +45,9 @@ export const CORS_HEADERS: readonly string[] = ['access-control-allow-origin', '
 const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /** Headers of a preflight answer: the requested headers are echoed (so new X-Stainless-* pass), or the known list. */
-export function preflightHeaders(req: IncomingMessage): string[] {
-  const requested = req.headers['access-control-request-headers'];
-  const allow = typeof requested === 'string' && requested.length <= 4096 && HEADER_LIST.test(requested.trim()) ? `${ALLOWED_REQUEST_HEADERS}, ${requested.trim()}` : ALLOWED_REQUEST_HEADERS;
+export function preflightHeaders(headers: Headers): string[] {
+  const requested = headers.get('access-control-request-headers');
+  const allow = requested !== null && requested.length <= 4096 && HEADER_LIST.test(requested.trim()) ? `${ALLOWED_REQUEST_HEADERS}, ${requested.trim()}` : ALLOWED_REQUEST_HEADERS;
   return [
     'access-control-allow-methods',
     'GET, POST, HEAD, OPTIONS',
