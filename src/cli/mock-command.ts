@@ -30,6 +30,7 @@ options:
   --url-ttl S          lifetime of image URLs in seconds (default: the profile's)
   --media-secret S     HMAC secret of image URLs, shared by replicas (default: random)
   --lenient            accept cross-model combinations (the schema is still enforced)
+  --public-url URL     base URL written into image URLs (default: http://<Host header>/v1)
   --workers N          N replicas on the one port (node:cluster), sharing the media secret
   -h, --help           this help
 
@@ -65,6 +66,7 @@ export function parseMockArgs(argv: string[]): MockArgs | 'help' {
     'media-secret': { type: 'string' },
     lenient: { type: 'boolean' },
     workers: { type: 'string' },
+    'public-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -96,6 +98,18 @@ export function parseMockArgs(argv: string[]): MockArgs | 'help' {
     options.mediaSecret = values['media-secret'];
   }
   if (values.lenient) options.lenient = true;
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash)
+      throw new UsageError(`--public-url must be an http(s) base URL such as https://mock.example.com/v1, got '${publicUrl}'`);
+    options.publicUrl = publicUrl;
+  }
   return options;
 }
 

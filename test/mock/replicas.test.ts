@@ -66,3 +66,17 @@ describe('mock --workers', () => {
     expect(stderr).toBe('');
   });
 });
+
+describe('mock --workers / --public-url usage', () => {
+  it('refuses a bad worker count or public URL with one line and exit 2', async () => {
+    for (const args of [['--workers', '0'], ['--public-url', 'ftp://mock.example.com/v1']]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'mock', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+      expect(stderr).toMatch(/^imagegen-contract: --(workers|public-url) /);
+    }
+  });
+});
