@@ -34,9 +34,10 @@ options:
   --workers N          N replicas on the one port (node:cluster), sharing the media secret
   -h, --help           this help
 
-failure scenarios: header '${SCENARIO_HEADER}: <name>[:N][:once]', Prism's 'Prefer: code=NNN' or
+failure scenarios: header '${SCENARIO_HEADER}: <name>[:N][:COUNT|:once]', Prism's 'Prefer: code=NNN' or
 'Prefer: example=<ErrorExample>', or '[[<name>]]' in the prompt. Any error kind of the spec is a
-name too (server_error, permission_denied, ...). ':once' fails only the first attempt.
+name too (server_error, permission_denied, ...). ':COUNT' (':once' = 1) fails the first COUNT
+identical requests (same body), then lets one through, whatever headers the client sends.
 ${scenarios}`;
 }
 

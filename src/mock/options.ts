@@ -47,6 +47,8 @@ export interface MockOptions {
   publicUrl?: string;
   /** Called after every answer. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Longest wait for a request's headers in ms (default 60 000); slower clients get 408. */
+  headersTimeoutMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -66,12 +68,14 @@ export interface ResolvedOptions {
   now: () => number;
   publicUrl: string | undefined;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  headersTimeoutMs: number;
 }
 
 const MiB = 1024 * 1024;
 export const DEFAULT_SEED = 'imagegen-contract';
 export const DEFAULT_MAX_BODY_BYTES = 64 * MiB;
 export const DEFAULT_IMAGE_CACHE_BYTES = 64 * MiB;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /** The profile schema's default URL lifetime (used when a profile file leaves it out). */
 function defaultUrlTtl(): number {
@@ -105,6 +109,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     now: options.now ?? Date.now,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     onRequest: options.onRequest,
+    headersTimeoutMs: positiveInteger('headersTimeoutMs', options.headersTimeoutMs, DEFAULT_HEADERS_TIMEOUT_MS),
   };
 }
 

@@ -4,6 +4,7 @@
 // Prefer are left out on purpose: they ask for 5xx answers.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allModels, findModel } from '../../src/contract/catalogue.js';
 import { specValidator } from '../../src/contract/validator.js';
 import { renderPng, sniffImage } from '../../src/images/index.js';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
@@ -11,11 +12,12 @@ import { KEY, parseSse } from './helpers.js';
 
 let openai: RunningMock;
 let scaigrid: RunningMock;
+let lenient: RunningMock;
 
 beforeAll(async () => {
-  [openai, scaigrid] = await Promise.all([startMock({ profile: 'openai' }), startMock({ profile: 'scaigrid' })]);
+  [openai, scaigrid, lenient] = await Promise.all([startMock({ profile: 'openai' }), startMock({ profile: 'scaigrid' }), startMock({ profile: 'openai', lenient: true })]);
 });
-afterAll(() => Promise.all([openai.close(), scaigrid.close()]));
+afterAll(() => Promise.all([openai.close(), scaigrid.close(), lenient.close()]));
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
@@ -198,6 +200,90 @@ describe('property: no input gets a 5xx, a malformed answer, a crash or a hang',
       }),
       { numRuns: 80 },
     );
+  });
+
+  // Prototype keys (issue 10 point 9): top level and nested, in strict and lenient mode. They are
+  // unknown fields: never a 5xx, never more images than asked for by an own `n` (or the default
+  // 1), never more than the catalogue's largest n; in strict mode never a 200.
+  const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+  const protoValues = fc.constantFrom('{"n":100000}', '{"n":-5}', '{"n":2.5}', '{"n":3}', '{"size":"99999x99999","model":"nope"}', '1', 'null', '"x"', '[]', '{"prototype":{"n":50}}', '{"__proto__":{"n":9}}', '{"constructor":{"prototype":{"n":7}}}');
+  const catalogueMaxN = Math.max(...allModels().map((m) => m.n.max));
+  /** How many images a 200 may carry: the own `n` of the body as parsed, else 1. */
+  const expectedCount = (n: unknown) => (typeof n === 'number' ? n : 1);
+  const strictBound = (model: unknown) => (typeof model === 'string' ? (findModel(model)?.n.max ?? catalogueMaxN) : catalogueMaxN);
+
+  /** `strict 200`, `lenient 400`, ...: the proto properties must reach both outcomes in both modes. */
+  const protoSeen = new Set<string>();
+  const expectBothOutcomes = () => {
+    for (const mode of ['strict', 'lenient']) for (const outcome of ['2xx', '4xx']) if (!(mode === 'strict' && outcome === '2xx')) expect(protoSeen.has(`${mode} ${outcome}`), `${mode} ${outcome}`).toBe(true);
+    protoSeen.clear();
+  };
+
+  async function countImages(res: Response, isLenient: boolean): Promise<number | undefined> {
+    protoSeen.add(`${isLenient ? 'lenient' : 'strict'} ${res.status < 300 ? '2xx' : '4xx'}`);
+    const type = res.headers.get('content-type') ?? '';
+    const text = await res.clone().text();
+    if (res.status !== 200) return undefined;
+    if (type.startsWith('text/event-stream')) return parseSse(text).filter((e) => e.event.endsWith('.completed')).length;
+    return JSON.parse(text).data.length;
+  }
+
+  it('prototype keys in JSON bodies, strict and lenient', async () => {
+    const entry = fc.oneof(
+      { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...PROTO_KEYS), protoValues) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('metadata'), fc.tuple(fc.constantFrom(...PROTO_KEYS), protoValues).map(([k, v]) => `{${JSON.stringify(k)}:${v}}`)) },
+      { weight: 2, arbitrary: fc.tuple(fc.constant('n'), fc.constantFrom('1', '2', '3', '-5', '2.5', '100000', '0', 'null')) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('stream', 'size'), fc.constantFrom('true', '"256x256"', '"1024x1024"')) },
+    );
+    const body = fc.tuple(fc.constantFrom('dall-e-2', 'dall-e-3', 'gpt-image-1', 'stability/sd-xl', undefined), fc.array(entry, { minLength: 1, maxLength: 5 })).map(([model, entries]) => {
+      const all: Array<[string, string]> = [['prompt', '"proto"'], ['size', '"256x256"'], ...(model ? ([['model', JSON.stringify(model)]] as Array<[string, string]>) : []), ...entries];
+      return `{${all.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), body, async (isLenient, text) => {
+        const mock = isLenient ? lenient : openai;
+        const res = await fetch(`${mock.url}/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: text, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const count = await countImages(res, isLenient);
+        await checkAnswer(res, '/v1/images/generations', 'POST');
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        const hasProto = PROTO_KEYS.some((k) => Object.hasOwn(parsed, k));
+        if (count === undefined) return;
+        expect(isLenient || !hasProto, `strict 200 for ${text}`).toBe(true);
+        const n = Object.hasOwn(parsed, 'n') ? parsed.n : undefined;
+        expect(count, text).toBe(expectedCount(n));
+        expect(count, text).toBeLessThanOrEqual(isLenient ? catalogueMaxN : strictBound(parsed.model));
+      }),
+      { numRuns: 150 },
+    );
+    expectBothOutcomes();
+  });
+
+  it('prototype field names in multipart bodies, strict and lenient', async () => {
+    const square = renderPng({ width: 32, height: 32, seed: 'p', prompt: 'p', index: 0 });
+    const names = fc.constantFrom('__proto__', 'constructor', 'prototype', '__proto__[n]', 'constructor[prototype]', 'prototype[]', '__proto__[]', '__proto__.n', 'n', 'size');
+    const values = fc.constantFrom('100000', '2', '-5', '2.5', 'x', '256x256', '{"n":5}', '');
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.constantFrom('/images/edits', '/images/variations'), fc.array(fc.tuple(names, values), { minLength: 1, maxLength: 4 }), async (isLenient, path, fields) => {
+        const mock = isLenient ? lenient : openai;
+        const form = new FormData();
+        form.append('image', new Blob([new Uint8Array(square)], { type: 'image/png' }), 'a.png');
+        if (path === '/images/edits') form.append('prompt', 'proto');
+        form.append('model', 'dall-e-2');
+        form.append('response_format', 'url');
+        for (const [name, value] of fields) form.append(name, value);
+        const res = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const count = await countImages(res, isLenient);
+        await checkAnswer(res, `/v1${path}`, 'POST');
+        if (count === undefined) return;
+        const unknown = fields.some(([name]) => name !== 'n' && name !== 'size');
+        expect(isLenient || !unknown, `strict 200 for ${JSON.stringify(fields)}`).toBe(true);
+        const lastN = fields.filter(([name]) => name === 'n').at(-1)?.[1];
+        expect(count).toBe(lastN === undefined ? 1 : Number(lastN));
+        expect(count).toBeLessThanOrEqual(isLenient ? catalogueMaxN : 10);
+      }),
+      { numRuns: 60 },
+    );
+    expectBothOutcomes();
   });
 
   it('reached successes and refusals alike', () => {

@@ -74,7 +74,7 @@ export const streamingChecks: CheckDef[] = [
     id: 'streaming.not-plain-json',
     title: '`stream: true` is never answered with a plain JSON 200 (unsupported streaming must be a 400)',
     severity: 'MUST',
-    rule: 'facts §6.12, §4.5 (stream silently ignored), §3.2 (the SDK iterator yields nothing)',
+    rule: 'facts §6.12 (unsupported streaming is a 400, not plain JSON), §4.5 (stream silently ignored), §3.2 (the SDK iterator yields nothing); models that cannot stream: catalogue stream unsupported reject, checked by model-rules.unsupported-params-rejected',
     judge(_ctx, { exchange: ex }) {
       if (!ex.response) return fail('an event stream or a 400 error', describe(ex), [ex]);
       if (ex.response.status === 200 && isJsonMediaType(mediaType(ex)))

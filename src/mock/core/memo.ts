@@ -14,6 +14,14 @@ export class Memo<K, V> {
     return v;
   }
 
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
   set(key: K, value: V): void {
     if (this.max <= 0) return;
     this.map.delete(key);

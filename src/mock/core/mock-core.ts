@@ -15,7 +15,8 @@ import { scenarioError } from './answer/scenario-answer.js';
 import { wait } from './answer/timing.js';
 import { Authenticator } from './gate/auth.js';
 import { RateLimiter, rateLimitHeaders, retryAfterSeconds } from './gate/rate-limit.js';
-import { SCENARIO_HEADER, isRetry, scenarioFromHeaders, type Scenario } from './gate/scenarios.js';
+import { ScenarioCounts } from './gate/scenario-counts.js';
+import { SCENARIO_HEADER, scenarioFromHeaders, type Scenario } from './gate/scenarios.js';
 import { ImageService } from './media/image-service.js';
 import { MediaTokens } from './media/media-tokens.js';
 import { renderPool } from './media/render-pool.js';
@@ -63,7 +64,7 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
   if (route.operationId !== 'getMedia') {
     const asked = scenarioFromHeaders(headers);
     if (asked && 'unknown' in asked) return error(ctx, 'invalid_value', { param: paramName(SCENARIO_HEADER), value: show(asked.unknown), allowed: 'a scenario name (see the mock documentation)' });
-    scenario = asked && !(asked.once && isRetry(headers)) ? asked : undefined;
+    scenario = asked;
   }
   switch (route.operationId) {
     case 'createImage':
@@ -75,10 +76,9 @@ async function dispatch(state: MockState, ctx: RequestContext, match: RouteMatch
     case 'generateNativeImage':
       return native(state, ctx, scenario);
     case 'listModels':
-      if (scenario?.slowMs) {
+      if (scenario && state.scenarioCounts.fails(scenario, ctx)) {
+        if (!scenario.slowMs) return scenarioError(state, ctx, scenario, undefined).response;
         if (!(await wait(ctx.signal, scenario.slowMs))) return clientGone(ctx);
-      } else if (scenario) {
-        return scenarioError(state, ctx, scenario, undefined).response;
       }
       return listModels(state, ctx);
     case 'getMedia':
@@ -105,6 +105,7 @@ export function createMockCore(options: MockOptions = {}): MockCore {
     auth: new Authenticator(resolved.apiKeys),
     limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
     progress: undefined,
+    scenarioCounts: new ScenarioCounts(),
     basePath,
   };
   const onRequest = resolved.onRequest;
@@ -113,7 +114,10 @@ export function createMockCore(options: MockOptions = {}): MockCore {
     const method = ctx.method;
     if (method === 'OPTIONS') return empty(ctx, 204, preflightHeaders(ctx.request.headers));
     const match = router.match(method, ctx.path);
-    if (!match) return error(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    if (!match) {
+      if (profile.nativeEnvelope && router.isNativeSpace(ctx.path)) ctx.envelope = 'native';
+      return error(ctx, 'route_not_found', { method: show(method, 16), path: show(ctx.path, 256) });
+    }
     ctx.envelope = match.route.native && profile.nativeEnvelope ? 'native' : 'openai';
     try {
       return await dispatch(state, ctx, match);

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { requestTarget } from './route/target.js';
+import type { ReadBody } from './read/read-request.js';
 
 // `req_` + 32 hex: a random per-process half and a counter, so ids are unique without per-request crypto.
 const PROCESS_PART = randomBytes(8).toString('hex');
@@ -30,6 +31,8 @@ export class RequestContext {
   readonly headers: string[] = [];
   /** Answer with `connection: close` (a body we stopped reading). */
   closeConnection = false;
+  /** The body as read (for counted scenarios, which match requests by body). */
+  body: ReadBody | undefined;
 
   constructor(readonly request: Request) {
     const target = requestTarget(request);

@@ -3,6 +3,7 @@ import type { Profile } from '../../contract/profiles.js';
 import type { ProgressHub } from './answer/progress.js';
 import type { Authenticator } from './gate/auth.js';
 import type { RateLimiter } from './gate/rate-limit.js';
+import type { ScenarioCounts } from './gate/scenario-counts.js';
 import type { ImageService } from './media/image-service.js';
 import type { MediaTokens } from './media/media-tokens.js';
 import type { ResolvedOptions } from '../options.js';
@@ -19,6 +20,8 @@ export interface MockState {
   limiter: RateLimiter | undefined;
   /** Generation progress events, where an adapter provides them (node/: Socket.IO). */
   progress: ProgressHub | undefined;
+  /** How often counted scenarios (`:once`, `:N`) have failed each request. */
+  scenarioCounts: ScenarioCounts;
   /** Path of the base URL (`/v1`, from the spec's server URL). */
   basePath: string;
 }

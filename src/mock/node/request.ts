@@ -15,9 +15,12 @@ const REAL = Symbol('imagegen-contract.real-request');
 const HEADERS = Symbol('imagegen-contract.headers');
 const BODY = Symbol('imagegen-contract.body');
 const SIGNAL = Symbol('imagegen-contract.signal');
+const DISCARD = Symbol('imagegen-contract.discard-cap');
 
 interface NodeRequestFields {
   [REQ]: IncomingMessage;
+  /** Bytes of a cancelled body dropped at most before the socket is closed. */
+  [DISCARD]: number;
   [RES]: ServerResponse | undefined;
   [URL_]: string;
   [REAL]?: Request;
@@ -30,14 +33,16 @@ const HOST = /^[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](?:
 
 /**
  * The Request of `req`. `authority` (`host:port`) stands in for a missing or unusable Host header;
- * `res`, when given, aborts the signal once it closes unfinished.
+ * `res`, when given, aborts the signal once it closes unfinished; a cancelled body is read and
+ * dropped up to `discardCap` more bytes, then the socket is closed.
  */
-export function nodeRequest(req: IncomingMessage, res: ServerResponse | undefined, authority: string): Request {
+export function nodeRequest(req: IncomingMessage, res: ServerResponse | undefined, authority: string, discardCap = Infinity): Request {
   const host = req.headers.host;
   const target = req.url ?? '/';
   const r = Object.create(NodeRequestPrototype) as NodeRequestFields;
   r[REQ] = req;
   r[RES] = res;
+  r[DISCARD] = discardCap;
   r[URL_] = `http://${host && HOST.test(host) ? host : authority}${target.startsWith('/') ? target : '/'}`;
   return r as unknown as Request;
 }
@@ -134,20 +139,28 @@ function signalOf(r: NodeRequestFields): AbortSignal {
 }
 
 /**
- * The body as a ReadableStream that pulls from the socket. Cancelling it (the core stops at a
- * byte limit or a malformed part) discards the rest without buffering it, so a keep-alive
- * connection stays usable, or the answer's `connection: close` ends it.
+ * The body as a ReadableStream that pulls from the socket. Cancelling it (the core refuses the
+ * body, stops at a byte limit or a malformed part) reads and drops the rest without buffering it,
+ * so the client reads the answer and a keep-alive connection stays usable; past the discard cap
+ * the socket is closed.
  */
 function bodyOf(r: NodeRequestFields): ReadableStream<Uint8Array> | null {
   if (r[BODY] !== undefined) return r[BODY];
   const req = r[REQ];
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return (r[BODY] = null);
+  const cap = r[DISCARD];
   let ended = false;
+  let dropped = -1; // >= 0 once cancelled
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         req.on('data', (chunk: Buffer) => {
+          if (dropped >= 0) {
+            dropped += chunk.length;
+            if (dropped > cap) req.socket.destroy();
+            return;
+          }
           if (ended) return;
           controller.enqueue(chunk);
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
@@ -174,7 +187,9 @@ function bodyOf(r: NodeRequestFields): ReadableStream<Uint8Array> | null {
       },
       cancel() {
         ended = true;
-        req.resume(); // the rest is read and dropped (the 'data' listener ignores it)
+        if (req.complete) return;
+        dropped = 0; // the rest is read and dropped by the 'data' listener
+        req.resume();
       },
     },
     { highWaterMark: 1 },
@@ -213,8 +228,7 @@ function onData(this: ReadingRequest, chunk: Buffer): void {
   state.total += chunk.length;
   if (state.total > state.limit) {
     state.chunks.length = 0;
-    this.pause(); // stop reading: the answer goes out with connection: close
-    this.on('error', ignore);
+    this.pause(); // until the core cancels the body (discardRest), which drops the rest
     finish(this, tooLarge(state.limit));
     return;
   }

@@ -6,7 +6,7 @@ import type { ImageJob, ReplySlot } from '../rules/request-rules.js';
 import { extrasOf, revisedPrompt } from './response-extras.js';
 import { clientGone, jsonText } from './respond.js';
 import { scenarioError } from './scenario-answer.js';
-import { isRetry, scenarioFromPrompt, type Scenario } from '../gate/scenarios.js';
+import { scenarioFromPrompt, type Scenario } from '../gate/scenarios.js';
 import { publicBase, type MockState } from '../state.js';
 import { streamImages, type StreamPrefix } from './streaming.js';
 import { wait } from './timing.js';
@@ -47,7 +47,7 @@ const MAX_REUSED_BODY = 64 * 1024;
 /** `reply`: set for a repeated request (RequestRules memo); its body is reused within the same second. */
 export async function answerImages(state: MockState, ctx: RequestContext, job: ImageJob, shape: AnswerShape, headerScenario: Scenario | undefined, reply?: ReplySlot): Promise<Response> {
   let scenario = headerScenario ?? scenarioFromPrompt(job.prompt);
-  if (scenario?.once && isRetry(ctx.request.headers)) scenario = undefined;
+  if (scenario && !state.scenarioCounts.fails(scenario, ctx)) scenario = undefined;
 
   const run = state.progress && ctx.apiKey !== undefined
     ? state.progress.begin({ requestId: ctx.requestId, apiKey: ctx.apiKey, ...(ctx.header('x-progress-id') ? { progressId: ctx.header('x-progress-id')!.slice(0, 128) } : {}), model: job.model.id, images: job.n })

@@ -3,8 +3,10 @@
 // gets 429 rate_limit_exceeded with Retry-After in whole seconds.
 
 const WINDOW_MS = 60_000;
-/** Keys whose window is empty are dropped once the table grows past this. */
-const SWEEP_AT = 10_000;
+/** Keys tracked at most (without --api-key any key is accepted, so clients choose how many). */
+export const MAX_RATE_KEYS = 10_000;
+/** Bytes of request-time rings at most (a key costs 8 bytes per allowed request per minute). */
+const MAX_RING_BYTES = 32 * 1024 * 1024;
 
 interface Window {
   times: Float64Array; // ring of the last `limit` accepted request times
@@ -29,19 +31,34 @@ export function durationString(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
 }
 
+// The table is a Map kept in least-recently-used order (a used key moves to the end). When it is
+// full, the least recently used key is dropped: an idle key first in practice; a key dropped while
+// its window still counts requests starts afresh, which only ever lets a very busy table's
+// quietest client through early. Each request costs O(1), however many keys there are.
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
+  readonly maxKeys: number;
 
   constructor(
     readonly limit: number,
     private readonly now: () => number,
-  ) {}
+    maxKeys = MAX_RATE_KEYS,
+  ) {
+    this.maxKeys = Math.max(1, Math.min(maxKeys, Math.floor(MAX_RING_BYTES / (8 * limit))));
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
 
   take(key: string): RateDecision {
     const now = this.now();
     let w = this.windows.get(key);
-    if (!w) {
-      if (this.windows.size >= SWEEP_AT) this.sweep(now);
+    if (w) {
+      this.windows.delete(key);
+      this.windows.set(key, w);
+    } else {
+      if (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value as string);
       w = { times: new Float64Array(this.limit), next: 0, count: 0 };
       this.windows.set(key, w);
     }
@@ -60,13 +77,6 @@ export class RateLimiter {
     w.count++;
     const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
     return { allowed: true, limit: this.limit, remaining: this.limit - w.count, resetMs: oldest + WINDOW_MS - now, current: w.count };
-  }
-
-  private sweep(now: number): void {
-    for (const [key, w] of this.windows) {
-      const newest = w.times[(w.next - 1 + this.limit) % this.limit]!;
-      if (w.count === 0 || now - newest >= WINDOW_MS) this.windows.delete(key);
-    }
   }
 }
 

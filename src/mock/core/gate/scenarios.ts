@@ -3,10 +3,11 @@
 //   - Prism's `Prefer: code=<status>` (the first error kind of the spec with that status) or
 //     `Prefer: example=<ErrorExampleName>` (components/examples with `x-error`),
 //   - a trigger word `[[<scenario>]]` anywhere in the prompt.
-// A scenario is `<name>[:<number>][:once]`: `<name>` is one of SCENARIOS below or any error kind of
-// the spec (`server_error`, `bad_gateway`, `permission_denied`, ...); the number is Retry-After
-// seconds for rate_limit/unavailable, or the delay in ms for slow; `once` fails only the first
-// attempt (x-stainless-retry-count absent or 0), so an SDK retry then succeeds.
+// A scenario is `<name>[:<number>][:<count>|:once]`: `<name>` is one of SCENARIOS below or any
+// error kind of the spec (`server_error`, `bad_gateway`, `permission_denied`, ...); the number is
+// Retry-After seconds for rate_limit/unavailable, or the delay in ms for slow (names without such
+// a parameter take only the count); a count N (`once` = 1) fails the first N matching requests and
+// lets the next one through (see scenario-counts.ts), so any client's retry then succeeds.
 import { errorKinds } from '../../../contract/errors.js';
 
 interface ScenarioDef {
@@ -48,29 +49,45 @@ export interface Scenario {
   /** Seconds, when the answer carries Retry-After. */
   retryAfter?: number;
   slowMs?: number;
-  once: boolean;
+  /** Fail only this many matching requests in a row (`:once` = 1); absent: every request. */
+  count?: number;
+  /** The scenario as normalised text (`rate_limit:1:1`), to tell counted scenarios apart. */
+  label: string;
 }
 
 const RETRY_AFTER_KINDS = new Set(Object.values(SCENARIOS).filter((d) => d.retryAfter && d.kind).map((d) => d.kind!));
 
-/** `rate_limit:2:once` → a scenario; undefined when the name is unknown. */
+/** `rate_limit:2:once`, `server_error:3` → a scenario; undefined when the name or a part is unknown. */
 export function parseScenario(text: string): Scenario | undefined {
   const parts = text.trim().toLowerCase().split(':');
   const name = parts[0]!;
-  let number: number | undefined;
+  const numbers: number[] = [];
   let once = false;
   for (const p of parts.slice(1)) {
-    if (p === 'once') once = true;
-    else if (/^[0-9]{1,9}$/.test(p) && number === undefined) number = Number(p);
+    if (p === 'once' && !once) once = true;
+    else if (/^[0-9]{1,9}$/.test(p) && !once) numbers.push(Number(p));
     else return undefined;
   }
   const def = SCENARIOS[name];
-  if (def?.slow) return { name, slowMs: Math.min(number ?? DEFAULT_SLOW_MS, MAX_SLOW_MS), once };
-  if (def?.safety) return { name, safety: true, once };
-  const kind = def?.kind ?? (errorKinds().has(name) ? name : undefined);
-  if (!kind) return undefined;
-  const retry = RETRY_AFTER_KINDS.has(kind) ? Math.min(Math.max(number ?? DEFAULT_RETRY_AFTER_S, 1), MAX_RETRY_AFTER_S) : undefined;
-  return { name, kind, once, ...(retry !== undefined ? { retryAfter: retry } : {}) };
+  const kind = def?.kind ?? (def?.slow || def?.safety ? undefined : errorKinds().has(name) ? name : undefined);
+  if (!def?.slow && !def?.safety && !kind) return undefined;
+  const takesNumber = def?.slow === true || (kind !== undefined && RETRY_AFTER_KINDS.has(kind));
+  const number = takesNumber ? numbers.shift() : undefined;
+  if (numbers.length > (once ? 0 : 1)) return undefined;
+  const count = once ? 1 : numbers[0];
+  if (count === 0) return undefined;
+  const counted = (s: Omit<Scenario, 'label' | 'count'>, param?: number): Scenario => ({
+    ...s,
+    ...(count !== undefined ? { count } : {}),
+    label: [name, ...(param !== undefined ? [param] : []), ...(count !== undefined ? [count] : [])].join(':'),
+  });
+  if (def?.slow) {
+    const slowMs = Math.min(number ?? DEFAULT_SLOW_MS, MAX_SLOW_MS);
+    return counted({ name, slowMs }, slowMs);
+  }
+  if (def?.safety) return counted({ name, safety: true });
+  const retry = RETRY_AFTER_KINDS.has(kind!) ? Math.min(Math.max(number ?? DEFAULT_RETRY_AFTER_S, 1), MAX_RETRY_AFTER_S) : undefined;
+  return counted({ name, kind: kind!, ...(retry !== undefined ? { retryAfter: retry } : {}) }, retry);
 }
 
 /** The first error kind with `status`, in the spec's example order. */
@@ -118,10 +135,4 @@ export function scenarioFromPrompt(prompt: string): Scenario | undefined {
     if (s) return s;
   }
   return undefined;
-}
-
-/** Whether a `once` scenario is spent: the SDK counts its retries in x-stainless-retry-count. */
-export function isRetry(headers: Headers): boolean {
-  const n = Number(headers.get('x-stainless-retry-count') ?? undefined);
-  return Number.isFinite(n) && n > 0;
 }

@@ -51,13 +51,7 @@ class HmacSha256 {
     }
   }
 
-  /** The MAC of an ASCII message (token payloads are base64url). */
-  digest(message: string): Buffer {
-    this.innerDigest(message);
-    return hash('sha256', this.outer, 'buffer');
-  }
-
-  /** The same, as base64url. */
+  /** The MAC of an ASCII message (token payloads are base64url), as base64url. */
   digestBase64url(message: string): string {
     this.innerDigest(message);
     return hash('sha256', this.outer, 'base64url');
@@ -114,8 +108,10 @@ export class MediaTokens {
     if (!TOKEN.test(token)) return NOT_FOUND;
     const dot = token.indexOf('.');
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = this.hmac.digest(payload);
+    // The signature's text is compared, not its decoded bytes: base64url's last character carries
+    // unused bits, so decoding would accept 4 spellings of one signature.
+    const given = Buffer.from(token.slice(dot + 1), 'latin1');
+    const expected = Buffer.from(this.hmac.digestBase64url(payload), 'latin1');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return NOT_FOUND;
     let fields: unknown;
     try {

@@ -9,8 +9,10 @@ import { orList, show } from '../wording.js';
 export interface BodyProblem {
   kind: string;
   vars: Record<string, string | number | null>;
-  /** The rest of the body was not read: answer with `connection: close`. */
+  /** The connection broke while reading: answer with `connection: close`. */
   unread?: boolean;
+  /** The body is refused unread: drop the rest as it arrives (see discardRest). */
+  discard?: boolean;
 }
 
 /** `request[READ_CAPPED](limit)`: the whole body, or a problem once `limit` is passed (undefined: read the stream). */
@@ -43,7 +45,21 @@ export function unsupportedMediaType(contentType: string | undefined, allowed: r
 }
 
 export function tooLarge(limit: number): BodyProblem {
-  return { kind: 'request_too_large', vars: { max: limit }, unread: true };
+  return { kind: 'request_too_large', vars: { max: limit }, discard: true };
+}
+
+/** Bytes of a refused body an adapter drops at most (beyond the body limit) before closing the connection anyway. */
+export const MIN_DISCARD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Gives up on the rest of a refused body: its stream is cancelled, and the node adapter then reads
+ * and drops what still arrives, so the client reads the answer (closing while it is still sending
+ * makes its TCP stack see a reset, which can throw away the unread 413) and past
+ * max(body limit, MIN_DISCARD_BYTES) more bytes closes the socket all the same.
+ */
+export function discardRest(request: Request): void {
+  const body = request.body;
+  if (body && !body.locked) void body.cancel().catch(() => {});
 }
 
 /** A body that broke off (the connection closed or failed before its end). */

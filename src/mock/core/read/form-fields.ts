@@ -78,7 +78,8 @@ function coerce(text: string, types: Set<JsonType>): unknown {
 /** The request body a schema expects, built from multipart text fields (see the rules above). */
 export function coerceFormFields(fields: Record<string, string[]>, schemaName: string): { body: Record<string, unknown> } {
   const shapes = shapesOf(schemaName);
-  const body: Record<string, unknown> = {};
+  // Null prototype: a field named `__proto__` stays an own key (an unknown parameter), not a setter.
+  const body: Record<string, unknown> = Object.create(null);
   for (const [name, values] of Object.entries(fields)) {
     if (values.length === 0) continue;
     const shape = shapes.get(name);

@@ -3,7 +3,7 @@
 // operations get the body or that Response.
 import { coerceFormFields } from './form-fields.js';
 import { MultipartError, parseMultipart, type UploadedFile } from './multipart.js';
-import { declaredTooLarge, isBodyProblem, mediaType, readBody, requestMediaTypes, requestSchema, tooLarge, unsupportedMediaType, type BodyProblem } from './body.js';
+import { declaredTooLarge, discardRest, isBodyProblem, mediaType, readBody, requestMediaTypes, requestSchema, tooLarge, unsupportedMediaType, type BodyProblem } from './body.js';
 import type { RequestContext } from '../request-context.js';
 import { textFileField } from '../rules/request-rules.js';
 import { error } from '../answer/respond.js';
@@ -17,6 +17,7 @@ export type ReadBody =
 
 function answer(ctx: RequestContext, problem: BodyProblem): Response {
   if (problem.unread) ctx.closeConnection = true;
+  if (problem.discard) discardRest(ctx.request);
   return error(ctx, problem.kind, problem.vars);
 }
 
@@ -55,7 +56,7 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
       parsed = await parseMultipart(ctx.request, { maxBytes: limit, ...limitsFromContract() });
     } catch (e) {
       if (e instanceof MultipartError) {
-        if (e.kind === 'request_too_large') ctx.closeConnection = true;
+        // parseMultipart has cancelled the body: the adapter drops the rest (see discardRest).
         return error(ctx, e.kind, { ...e.vars, ...(e.param !== null ? { param: e.param } : {}) });
       }
       throw e;
@@ -70,10 +71,10 @@ export async function readRequest(state: MockState, ctx: RequestContext, operati
       else body[field] = files.length === 1 ? 'binary' : files.map(() => 'binary');
     }
     const mask = parsed.files['mask']?.[0];
-    return { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } };
+    return (ctx.body = { media, schema, body, uploads: { images, ...(mask ? { mask } : {}) } });
   }
 
   const bytes = await readBody(ctx.request, limit);
   if (isBodyProblem(bytes)) return answer(ctx, bytes);
-  return { media: 'application/json', schema, text: utf8(bytes) };
+  return (ctx.body = { media: 'application/json', schema, text: utf8(bytes) });
 }

@@ -28,6 +28,8 @@ export function specBasePath(): string {
 export class Router {
   private readonly exact = new Map<string, RouteMatch>();
   private readonly prefixed: Array<{ method: string; prefix: string; route: Route }> = [];
+  /** First path segments of the native operations (`/v1/inference/`, `/v1/media/`). */
+  private readonly nativeSpaces = new Set<string>();
 
   constructor(profile: Profile, basePath: string) {
     for (const op of operations()) {
@@ -37,6 +39,7 @@ export class Router {
       const native = tags.includes('Native') || tags.includes('Media');
       const security = op.operation.security as unknown[] | undefined;
       const route: Route = { operationId: id, native, auth: !(Array.isArray(security) && security.length === 0) };
+      if (native) this.nativeSpaces.add(`${basePath}/${op.path.split('/')[1]}/`);
       const bases = [basePath];
       if (profile.openaiPrefix && !native) bases.push(profile.openaiPrefix.replace(/\/+$/, ''));
       const methods = op.method === 'GET' ? ['GET', 'HEAD'] : [op.method];
@@ -48,6 +51,12 @@ export class Router {
         }
       }
     }
+  }
+
+  /** Whether an unknown path lies in the native operations' space (answered in the native envelope). */
+  isNativeSpace(path: string): boolean {
+    for (const space of this.nativeSpaces) if (path.startsWith(space)) return true;
+    return false;
   }
 
   match(method: string, path: string): RouteMatch | undefined {

@@ -10,7 +10,7 @@ export type ModelChoice = { ok: true; model: Model } | ({ ok: false } & KindAndV
 
 /** Whether a model's catalogue entry for `param` accepts `value`. */
 export function paramAccepts(params: ModelParams, param: ParamName, value: unknown): boolean {
-  const entry = params[param];
+  const entry = Object.hasOwn(params, param) ? params[param] : undefined; // `constructor` is no parameter
   if (!entry || !isSupported(entry)) return false;
   if ('values' in entry) return entry.values.includes(value as string);
   if ('min' in entry) return typeof value === 'number' && value >= entry.min && value <= entry.max;
@@ -20,7 +20,7 @@ export function paramAccepts(params: ModelParams, param: ParamName, value: unkno
 function gptOnlyParamUsed(body: Record<string, unknown>, fallback: Model, gpt: Model): boolean {
   for (const [name, value] of Object.entries(body)) {
     // `stream: false` asks for nothing a GPT image model alone offers.
-    if (!(name in gpt.params) || value === undefined || value === false) continue;
+    if (!Object.hasOwn(gpt.params, name) || value === undefined || value === false) continue;
     const param = name as ParamName;
     if (!paramAccepts(fallback.params, param, value) && paramAccepts(gpt.params, param, value)) return true;
   }

@@ -85,10 +85,12 @@ export interface RuleInput {
 
 // The mock renders what the catalogue allows at most; a lenient request may name any size the
 // schema admits, so it is bounded by the largest size any catalogue model accepts.
-function catalogueBounds(): { maxEdge: number; maxPixels: number } {
+function catalogueBounds(): { maxEdge: number; maxPixels: number; maxN: number } {
   let maxEdge = 1;
   let maxPixels = 1;
+  let maxN = 1;
   for (const m of allModels()) {
+    maxN = Math.max(maxN, m.n.max);
     for (const s of m.size.values) {
       const d = parseSize(s);
       if (d) {
@@ -102,7 +104,7 @@ function catalogueBounds(): { maxEdge: number; maxPixels: number } {
       maxPixels = Math.max(maxPixels, c.maxPixels ?? c.maxEdge * c.maxEdge);
     }
   }
-  return { maxEdge: Math.min(maxEdge, MAX_IMAGE_DIMENSION), maxPixels };
+  return { maxEdge: Math.min(maxEdge, MAX_IMAGE_DIMENSION), maxPixels, maxN };
 }
 
 const OPERATION_WORDS: Record<OperationId, string> = {
@@ -178,8 +180,10 @@ export class RequestRules {
       const props = this.properties(schema);
       for (const key of Object.keys(body)) if (!props.has(key)) return fail('unknown_parameter', { param: paramName(key) });
     }
-    // JSON null means "not given" (the SDK sends nulls).
-    const given: Record<string, unknown> = {};
+    // JSON null means "not given" (the SDK sends nulls). A null-prototype object: JSON.parse makes
+    // `"__proto__"` an own key, and assigning it to a plain object would set the prototype (and
+    // with it `n`, `size`, ... behind the schema's back).
+    const given: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(body)) {
       const v = body[k];
       if (v !== null && v !== undefined) given[k] = v;
@@ -226,15 +230,18 @@ export class RequestRules {
       const e = model.n.error;
       return fail(e?.kind ?? 'integer_out_of_range', { param: e?.param !== undefined ? e.param : 'n', min: model.n.min, max: model.n.max, value: n });
     }
+    // Lenient relaxes the per-model n, never the count itself: at most what any catalogue model renders.
+    if (!Number.isInteger(n) || n < 1 || n > this.bounds.maxN) return fail('integer_out_of_range', { param: 'n', min: 1, max: this.bounds.maxN, value: n });
 
     // Per-model parameters, in the order the request lists them.
     const value: Partial<Record<ParamName, unknown>> = {};
     for (const name of Object.keys(given)) {
-      if (!(name in model.params)) continue;
+      if (!Object.hasOwn(model.params, name)) continue; // own keys only: `constructor` is not a parameter
       const v = given[name];
       const param = name as ParamName;
       const entry = model.params[param];
       if (!isSupported(entry)) {
+        if (v === false) continue; // `stream: false` asks for nothing the model lacks
         if (strict && entry.unsupported === 'reject') return fail(entry.error?.kind ?? 'unknown_parameter', { param: entry.error?.param ?? param, model: modelNameOf(given, model) });
         if (strict) continue; // silently ignored, as the model does
         value[param] = v;
