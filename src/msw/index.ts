@@ -9,10 +9,13 @@
 //   releaseResponseClones(server); // only needed for SDK retries, see below
 //   server.listen({ onUnhandledRequest: 'error' });
 //
-// Socket.IO progress events need a server and are not available here.
+// Socket.IO progress events need a server; in-process, a `progress` hook receives the same runs.
 import { http, type HttpHandler, type LifeCycleEventsMap } from 'msw';
 import { createMockCore, type MockCore } from '../mock/core/mock-core.js';
+import type { ProgressHub } from '../mock/core/answer/progress.js';
 import type { MockOptions } from '../mock/options.js';
+
+export type { ProgressHub, ProgressRun, ProgressStart } from '../mock/core/answer/progress.js';
 
 /** OpenAI's API origin: the official SDKs' default base URL is `https://api.openai.com/v1`. */
 export const OPENAI_ORIGIN = 'https://api.openai.com';
@@ -24,6 +27,8 @@ export interface ImageHandlerOptions extends Omit<MockOptions, 'port' | 'host' |
   apiKey?: string;
   /** Accepted bearer keys (with apiKey: both). */
   apiKeys?: readonly string[];
+  /** Receives each generation's progress (what the server sends as Socket.IO events), steps spread over the latency. */
+  progress?: ProgressHub;
 }
 
 /** The handlers, with the core behind them (its state holds the options in force). */
@@ -41,9 +46,10 @@ function originOf(text: string): string {
 }
 
 export function imageHandlers(options: ImageHandlerOptions = {}): ImageHandlers {
-  const { origin, apiKey, apiKeys, ...rest } = options;
+  const { origin, apiKey, apiKeys, progress, ...rest } = options;
   const keys = [...(apiKey !== undefined ? [apiKey] : []), ...(apiKeys ?? [])];
   const core = createMockCore({ ...rest, ...(keys.length > 0 ? { apiKeys: keys } : {}) });
+  if (progress) core.state.progress = progress;
   const origins = [...new Set((typeof origin === 'string' ? [origin] : (origin ?? [OPENAI_ORIGIN])).map(originOf))];
   const handlers = origins.map((o) => http.all(`${o}/*`, ({ request }) => core.fetch(request)));
   return Object.assign(handlers, { core });

@@ -116,6 +116,32 @@ describe('MSW handlers with the openai SDK on its default base URL', () => {
     expect((await fetch(foreign)).status).toBe(404);
   });
 
+  it('a progress hook receives each generation’s steps and completion (latency spread over them)', async () => {
+    const events: string[] = [];
+    server.use(
+      ...imageHandlers({
+        origin: 'https://progress.example.com',
+        latencyMs: 200,
+        progress: {
+          begin: (start) => {
+            events.push(`begin ${start.model} ${start.images}`);
+            return { step: (p) => events.push(`step ${p}`), complete: () => events.push('complete'), fail: (e) => events.push(`fail ${e.message}`) };
+          },
+          close: async () => {},
+        },
+      }),
+    );
+    try {
+      const sdk = new OpenAI({ apiKey: KEY, baseURL: 'https://progress.example.com/v1', maxRetries: 0 });
+      await sdk.images.generate({ model: 'dall-e-2', prompt: 'slowly', size: '256x256' });
+    } finally {
+      server.resetHandlers();
+    }
+    expect(events[0]).toBe('begin dall-e-2 1');
+    expect(events.filter((e) => e.startsWith('step')).length).toBeGreaterThan(2);
+    expect(events.at(-1)).toBe('complete');
+  });
+
   it('opened no port, and a request MSW does not handle errors instead of leaving the machine', async () => {
     await expect(fetch('https://example.invalid/anything')).rejects.toThrow();
     expect(unhandled).toEqual(['https://example.invalid/anything']);
