@@ -229,6 +229,7 @@ function onData(this: ReadingRequest, chunk: Buffer): void {
   if (state.total > state.limit) {
     state.chunks.length = 0;
     this.pause(); // until the core cancels the body (discardRest), which drops the rest
+    this.on('error', ignore); // a dying socket's error must not go unhandled meanwhile
     finish(this, tooLarge(state.limit));
     return;
   }
