@@ -17,9 +17,13 @@ export interface InProcessResult {
 
 const HEADERS = { 'content-type': 'application/json', authorization: 'Bearer bench-key' };
 
+/** Warm-up (JIT of MSW's and the mock's paths, the render threads): both kinds of request, alternately. */
+async function warmUp(seconds: number, ...sends: Array<(prompt: string) => Promise<Response>>): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < until || i < 100; i++) await (await sends[i % sends.length]!(`warm-up ${i}`)).arrayBuffer();
+}
+
 async function time(name: string, seconds: number, send: (prompt: string) => Promise<Response>): Promise<InProcessResult> {
-  // Warm-up: JIT, the render pool's threads.
-  for (let i = 0; i < 50; i++) await (await send(`warm-up ${name} ${i}`)).arrayBuffer();
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   let requests = 0;
@@ -41,6 +45,7 @@ export async function benchInProcess(seconds: number): Promise<InProcessResult[]
   server.listen({ onUnhandledRequest: 'error' });
   try {
     const viaMsw = (base: object) => (prompt: string) => fetch(`${origin}/v1/images/generations`, { method: 'POST', headers: HEADERS, body: body(base, prompt) });
+    await warmUp(Math.min(3, seconds), viaMsw(URL_BODY), viaMsw(B64_BODY));
     results.push(await time('msw url, unique prompts', seconds, viaMsw(URL_BODY)));
     results.push(await time('msw b64_json 1024x1024, unique prompts', seconds, viaMsw(B64_BODY)));
   } finally {
@@ -48,6 +53,7 @@ export async function benchInProcess(seconds: number): Promise<InProcessResult[]
   }
   const core = createMockCore({ seed: 'bench' });
   const direct = (base: object) => (prompt: string) => core.fetch(new Request(`${origin}/v1/images/generations`, { method: 'POST', headers: HEADERS, body: body(base, prompt) }));
+  await warmUp(Math.min(3, seconds), direct(URL_BODY), direct(B64_BODY));
   results.push(await time('core.fetch url, unique prompts (no MSW)', seconds, direct(URL_BODY)));
   results.push(await time('core.fetch b64_json 1024x1024, unique prompts (no MSW)', seconds, direct(B64_BODY)));
   return results;
