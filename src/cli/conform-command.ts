@@ -3,7 +3,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { builtInProfiles, loadProfile, ProfileError, type Profile } from '../contract/profiles.js';
-import { CHECKS, checkCost, ConformanceOptionsError, DEFAULT_MAX_IMAGES, runConformance, selectChecks } from '../conformance/index.js';
+import {
+  CHECKS,
+  checkCost,
+  ConformanceOptionsError,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_IMAGES,
+  DEFAULT_MAX_WAIT_MS,
+  planConformance,
+  runConformance,
+  selectChecks,
+  type ConformanceOptions,
+} from '../conformance/index.js';
+import { parseRate } from '../conformance/rate-pacer.js';
 import { Redactor } from '../conformance/redact.js';
 import { ConsoleReporter } from '../conformance/reporters/console.js';
 import { renderHtml } from '../conformance/reporters/html.js';
@@ -11,6 +23,8 @@ import { renderJson } from '../conformance/reporters/json.js';
 import { renderJunit } from '../conformance/reporters/junit.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
+import { RunStopper } from './run-stopper.js';
+import { formatDryRun } from './dry-run.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
@@ -32,7 +46,17 @@ options:
   --profile NAME|FILE     gateway profile: ${Object.keys(builtInProfiles()).join(', ')} or a profile file (default openai)
   --model ID              model to test against its catalogue rules (repeatable; default: the profile's)
   --header 'Name: value'  extra header on API calls, e.g. 'x-portkey-provider: openai' (repeatable)
+  --no-auth               the gateway takes no key (without a key and without this, the run does not start)
   --max-images N          cap on images the run may make (default ${DEFAULT_MAX_IMAGES}); checks beyond it are skipped
+  --max-cost USD          cap on what the images may cost at catalogue prices; checks beyond it, or
+                          needing images of unknown price, are skipped
+  --dry-run               print the plan (checks, images per model, estimated cost) and send nothing
+  --concurrency N         image-making checks run at once (default ${DEFAULT_CONCURRENCY})
+  --rate N/min            at most N requests a minute (N/s also taken); the gateway's
+                          x-ratelimit-* headers and 429 delays pace the run in any case
+  --max-wait SECONDS      longest wait for a rate limit before a check is "not run: rate limited"
+                          (default ${DEFAULT_MAX_WAIT_MS / 1000}; 0 never waits)
+  --require-all           exit 1 when a MUST check that applies did not run (budget, rate limit, ...)
   --timeout SECONDS       per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})
   --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
                           opt-in checks (timeouts) run only when named here
@@ -41,7 +65,8 @@ options:
   --list-checks           list the checks and exit
   -h, --help              this help
 
-exit status: 0 every MUST check passed, 1 a MUST check failed, 2 bad usage or gateway unreachable.`;
+exit status: 0 every MUST check that ran passed, 1 a MUST check failed (or did not run, with
+--require-all), 2 bad usage, no key, or a gateway that cannot be reached, 130 interrupted.`;
 }
 
 function list(values: string[] | undefined): string[] {
@@ -64,9 +89,15 @@ function parseReport(raw: string): [ReportFormat, string] {
   return [format, path];
 }
 
-function positiveInteger(name: string, raw: string | undefined, fallback: number, min: number): number {
+function positiveInteger(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`${name} must be an integer >= ${min}, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got '${raw.slice(0, 40)}'`);
+  return Number(raw);
+}
+
+function nonNegativeNumber(name: string, raw: string | undefined, unit: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(raw.trim())) throw new UsageError(`${name} must be a number of ${unit} >= 0, got '${raw.slice(0, 40)}'`);
   return Number(raw);
 }
 
@@ -78,6 +109,13 @@ export async function run(argv: string[]): Promise<number> {
     model: { type: 'string', multiple: true },
     header: { type: 'string', multiple: true },
     'max-images': { type: 'string' },
+    'max-cost': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    concurrency: { type: 'string' },
+    rate: { type: 'string' },
+    'max-wait': { type: 'string' },
+    'require-all': { type: 'boolean' },
+    'no-auth': { type: 'boolean' },
     timeout: { type: 'string' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
@@ -116,32 +154,60 @@ export async function run(argv: string[]): Promise<number> {
   const { unknown } = selectChecks(only, skip);
   if (unknown.length) throw new UsageError(`unknown check id or area: ${unknown.join(', ')} (see --list-checks)`);
   const maxImages = positiveInteger('--max-images', values['max-images'] as string | undefined, DEFAULT_MAX_IMAGES, 0);
+  const maxCostUsd = nonNegativeNumber('--max-cost', values['max-cost'] as string | undefined, 'US dollars');
+  const concurrency = positiveInteger('--concurrency', values.concurrency as string | undefined, DEFAULT_CONCURRENCY, 1, 64);
+  const maxWait = nonNegativeNumber('--max-wait', values['max-wait'] as string | undefined, 'seconds');
+  const rateRaw = values.rate as string | undefined;
+  const rate = rateRaw === undefined ? undefined : parseRate(rateRaw);
+  if (rateRaw !== undefined && !rate) throw new UsageError(`--rate must look like 20/min or 2/s (a number > 0), got '${rateRaw.slice(0, 40)}'`);
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutRaw}'`);
   const apiKey = (values['api-key'] as string | undefined) || process.env.IMAGEGEN_API_KEY || undefined;
   const models = list(values.model as string[] | undefined);
+  const dryRun = Boolean(values['dry-run']);
+  if (!apiKey && !values['no-auth'] && !dryRun)
+    throw new UsageError('no API key: pass --api-key or set IMAGEGEN_API_KEY (--no-auth for a gateway that takes none)');
 
   const redactor = new Redactor([apiKey]);
   redactor.addSecretHeaders(headers);
-  const reporter = new ConsoleReporter(process.stdout, redactor);
+  const options: ConformanceOptions = {
+    baseUrl,
+    ...(apiKey ? { apiKey } : {}),
+    profile,
+    models,
+    headers,
+    maxImages,
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    concurrency,
+    ...(rate ? { rate } : {}),
+    ...(maxWait !== undefined ? { maxRetryWaitMs: Math.round(maxWait * 1000) } : {}),
+    ...(values['require-all'] ? { requireAll: true } : {}),
+    timeoutMs: Math.round(timeoutSeconds * 1000),
+    only,
+    skip,
+  };
+  if (dryRun) {
+    let planned;
+    try {
+      planned = await planConformance(options);
+    } catch (error) {
+      if (error instanceof ConformanceOptionsError) throw new UsageError(error.message);
+      throw error;
+    }
+    process.stdout.write(redactor.redact(formatDryRun(planned)));
+    return 0;
+  }
+  const stopper = new RunStopper(process, (line) => process.stderr.write(`imagegen-contract: ${line}\n`));
+  const reporter = new ConsoleReporter(stopper.stdout, redactor);
   let report;
   try {
-    report = await runConformance({
-      baseUrl,
-      ...(apiKey ? { apiKey } : {}),
-      profile,
-      models,
-      headers,
-      maxImages,
-      timeoutMs: Math.round(timeoutSeconds * 1000),
-      only,
-      skip,
-      onEvent: reporter.onEvent,
-    });
+    report = await runConformance({ ...options, signal: stopper.signal, onEvent: reporter.onEvent });
   } catch (error) {
     if (error instanceof ConformanceOptionsError) throw new UsageError(error.message);
     throw error;
+  } finally {
+    stopper.release();
   }
   for (const [format, path] of reports) {
     const text = format === 'json' ? renderJson(report, redactor) : format === 'junit' ? renderJunit(report, redactor) : renderHtml(report, redactor);
@@ -154,5 +220,5 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (report.unreachable) throw new UnreachableError(redactor.redact(report.unreachable));
   reporter.finish(report);
-  return report.exitCode;
+  return stopper.exitCode ?? report.exitCode;
 }

@@ -3,7 +3,7 @@
 import { supportsOperation } from '../contract/catalogue.js';
 import { ProfileError, builtInProfiles, loadProfile, profileModels, type Profile } from '../contract/profiles.js';
 import { SCENARIOS, SCENARIO_HEADER, startMock, type MockOptions } from '../mock/index.js';
-import { parseRateLimit } from '../mock/options.js';
+import { parseRateLimitSpec } from '../mock/options.js';
 import { isWorker, serveAsWorker, startWorkers } from '../mock/node/workers.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -26,7 +26,7 @@ options:
   --api-key KEY        accepted bearer key (repeatable; default: any non-empty key)
   --seed S             seed of the deterministic pictures
   --latency MS         time each generation takes (streams and progress events are spread over it)
-  --rate-limit N/min   requests per minute per key (429 rate_limit_exceeded with Retry-After)
+  --rate-limit N/min   requests per minute (or N/s) per key (429 rate_limit_exceeded with Retry-After)
   --url-ttl S          lifetime of image URLs in seconds (default: the profile's)
   --media-secret S     HMAC secret of image URLs, shared by replicas (default: random)
   --lenient            accept cross-model combinations (the schema is still enforced)
@@ -88,9 +88,10 @@ export function parseMockArgs(argv: string[]): MockArgs | 'help' {
   const latency = integer('latency', values.latency, 0, 600_000);
   if (latency !== undefined) options.latencyMs = latency;
   if (values['rate-limit'] !== undefined) {
-    const limit = parseRateLimit(values['rate-limit']);
-    if (limit === undefined) throw new UsageError(`--rate-limit must look like 60/min, got '${values['rate-limit']}'`);
-    options.rateLimitPerMinute = limit;
+    const limit = parseRateLimitSpec(values['rate-limit']);
+    if (limit === undefined) throw new UsageError(`--rate-limit must look like 60/min (or 5/s), got '${values['rate-limit']}'`);
+    options.rateLimitPerMinute = limit.limit;
+    if (limit.windowMs !== 60_000) options.rateLimitWindowMs = limit.windowMs;
   }
   const ttl = integer('url-ttl', values['url-ttl'], 1, 365 * 86400);
   if (ttl !== undefined) options.urlTtlSeconds = ttl;

@@ -7,17 +7,18 @@ import https from 'node:https';
 import { Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, request as undiciRequest } from 'undici';
+import type { RatePacer } from './rate-pacer.js';
 import type { Redactor } from './redact.js';
+import { DEFAULT_MAX_WAIT_MS, RetryPolicy, type RequestRetry, type RetryRecord } from './retry-policy.js';
+import { sendWithRetries } from './retrying-send.js';
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const MAX_API_REDIRECTS = 3;
 const MAX_DOWNLOAD_REDIRECTS = 5;
-const MAX_429_RETRIES = 2;
 /** How long a large upload waits for `100 Continue` (or an early answer) before sending anyway, as curl does. */
 const EXPECT_CONTINUE_WAIT_MS = 1_000;
 const AFTER_CONTINUE_GRACE_MS = 250;
-const DEFAULT_MAX_RETRY_WAIT_MS = 20_000;
 /** Response body kept per exchange in reports (long base64 runs are summarised first). */
 const RECORD_BODY_CHARS = 16_384;
 
@@ -45,6 +46,8 @@ export interface HttpRequest {
   /** Image download: no credentials, no custom headers, redirects followed to any http(s) origin. */
   download?: boolean;
   signal?: AbortSignal;
+  /** Which retries apply (retry-policy.ts); requests probing 429s set `rateLimit: false`. */
+  retry?: RequestRetry;
 }
 
 export type ExchangeErrorKind = 'unreachable' | 'timeout' | 'too-large' | 'aborted' | 'network' | 'redirect';
@@ -74,6 +77,8 @@ export interface Exchange {
   response?: HttpResponse;
   redirects: Array<{ status: number; from: string; location: string; followed: boolean }>;
   error?: { kind: ExchangeErrorKind; message: string };
+  /** On the last attempt of a retried request: every attempt, and why retrying stopped. */
+  retry?: RetryRecord;
   /** Parsed-JSON cache (see exchange.ts). */
   parsed?: { ok: true; value: unknown } | { ok: false; error: string };
 }
@@ -107,8 +112,11 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   redactor: Redactor;
   userAgent?: string;
-  /** Longest Retry-After waited out before retrying a 429 (default 20 s; 0 disables retries). */
+  /** Longest Retry-After waited out before retrying a 429 (default 60 s; 0 disables retries). */
   maxRetryWaitMs?: number;
+  /** Retry policy (default: from maxRetryWaitMs) and the pacer for requests to the gateway's origin. */
+  retryPolicy?: RetryPolicy;
+  pacer?: RatePacer;
 }
 
 export class HttpClient {
@@ -116,13 +124,15 @@ export class HttpClient {
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly maxRetryWaitMs: number;
+  readonly retryPolicy: RetryPolicy;
   private readonly agent: Agent;
   private seq = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    this.retryPolicy = options.retryPolicy ?? new RetryPolicy({ maxWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS });
+    this.maxRetryWaitMs = this.retryPolicy.maxWaitMs;
     this.agent = new Agent({
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
@@ -166,19 +176,14 @@ export class HttpClient {
     return headers;
   }
 
-  /**
-   * Sends a request. A rate-limit 429 whose Retry-After is short is waited out and retried (at most
-   * twice; the 429 stays recorded for the header checks) - real gateways limit images per minute.
-   */
-  async send(req: HttpRequest): Promise<Exchange> {
-    let ex = await this.sendOnce(req);
-    for (let attempt = 0; attempt < MAX_429_RETRIES && !req.download && ex.response?.status === 429; attempt++) {
-      const wait = retryWaitMs(ex.response.headers);
-      if (wait === undefined || wait > this.maxRetryWaitMs || /insufficient_quota/.test(ex.response.body.toString('utf8', 0, 2048))) break;
-      if (!(await sleep(wait, req.signal))) break;
-      ex = await this.sendOnce({ ...req, label: `${req.label} (retried after 429)` });
-    }
-    return ex;
+  get pacer(): RatePacer | undefined {
+    return this.options.pacer;
+  }
+
+  /** Sends a request, paced and retried per retry-policy.ts (every attempt stays recorded). */
+  send(req: HttpRequest): Promise<Exchange> {
+    const paced = !req.download && originOf(req.url) === this.options.origin;
+    return sendWithRetries(req, (r) => this.sendOnce(r), this.retryPolicy, paced ? this.options.pacer : undefined);
   }
 
   private async sendOnce(req: HttpRequest): Promise<Exchange> {
@@ -446,31 +451,6 @@ export class HttpClient {
     }
     return r.redactDeep(record);
   }
-}
-
-/** Milliseconds a 429 asks to wait (retry-after-ms, else retry-after in seconds); undefined when absent or odd. */
-function retryWaitMs(headers: Record<string, string>): number | undefined {
-  const ms = Number(headers['retry-after-ms']);
-  if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = headers['retry-after'];
-  if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
-  return Number(raw) * 1000;
-}
-
-/** Resolves true after `ms`, false at once when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Destroys a response body nobody will read; its abort error must not become an uncaught exception. */

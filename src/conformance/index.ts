@@ -9,11 +9,15 @@ import { Budget } from './budget.js';
 import { RunContext } from './context.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, originOf } from './http.js';
 import { ImageGallery } from './inspect-images.js';
+import { preflight } from './preflight.js';
+import { mustNotRunCount } from './verdict.js';
 import { ProgressListener } from './progress-listener.js';
+import { RatePacer } from './rate-pacer.js';
+import { RetryPolicy, DEFAULT_MAX_WAIT_MS } from './retry-policy.js';
 import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
-import { planEntries, runEntries } from './runner.js';
-import type { CheckResult, ConformanceOptions, ConformanceReport, Summary, Target } from './types.js';
+import { plannedResults, planEntries, runEntries } from './runner.js';
+import type { CheckResult, ConformanceOptions, ConformanceReport, Plan, Summary, Target } from './types.js';
 
 export * from './types.js';
 export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
@@ -21,6 +25,8 @@ export { GENERATIONS } from './generations.js';
 export { Redactor } from './redact.js';
 
 export const DEFAULT_MAX_IMAGES = 6;
+export const DEFAULT_CONCURRENCY = 4;
+export { DEFAULT_MAX_WAIT_MS };
 
 export class ConformanceOptionsError extends Error {}
 
@@ -72,8 +78,27 @@ function mustNotRun(results: CheckResult[]): Summary['mustNotRun'] {
   return out;
 }
 
-export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
-  const started = Date.now();
+/** The exit code a report earns: 2 could not start, 1 a MUST failure (or, with requireAll, a MUST check not run). */
+export function exitCodeOf(summary: Summary, unreachable: boolean, requireAll: boolean | undefined): 0 | 1 | 2 {
+  if (unreachable) return 2;
+  if (summary.mustFailed > 0) return 1;
+  return requireAll && mustNotRunCount(summary) > 0 ? 1 : 0;
+}
+
+interface Prepared {
+  ctx: RunContext;
+  http: HttpClient;
+  redactor: Redactor;
+  profile: Profile;
+  targets: Target[];
+  checks: ReturnType<typeof selectChecks>['checks'];
+  timeoutMs: number;
+  notes: string[];
+  progress?: ProgressListener;
+}
+
+/** Options checked, the HTTP client, pacer and context built; nothing sent yet. */
+function prepare(options: ConformanceOptions): Prepared {
   let baseUrl: URL;
   try {
     baseUrl = new URL(options.baseUrl);
@@ -94,7 +119,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     origin: originOf(baseUrl.toString()),
     timeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+    retryPolicy: new RetryPolicy({ maxWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS }),
+    pacer: new RatePacer({ ...options.rate, maxWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_WAIT_MS }),
     redactor,
     userAgent: `imagegen-contract-conformance/${toolVersion()}`,
   });
@@ -106,27 +132,51 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     http,
     redactor,
-    budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES),
+    budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES, options.maxCostUsd),
     gallery: new ImageGallery(),
     ...(progress ? { progress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const notes = targets.flatMap((t) => {
     if (!t.model) return [`'${t.name}' is not in the model catalogue: only the generic checks run for it`];
     if (!profileModel(profile, t.name)) return [`profile ${profile.name} does not list ${t.name}: a gateway of that profile answers it 404 model_not_found`];
     return [];
   });
+  return { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, ...(progress ? { progress } : {}) };
+}
+
+/** The plan of a run (checks, images per model, estimated cost) without sending anything: --dry-run. */
+export async function planConformance(options: ConformanceOptions): Promise<{ plan: Plan; results: CheckResult[]; notes: string[] }> {
+  const { ctx, http, checks, notes, progress } = prepare(options);
+  progress?.close();
+  await http.close();
+  const { entries, plan } = planEntries(ctx, checks);
+  return { plan, results: plannedResults(entries), notes };
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const started = Date.now();
+  const { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, progress } = prepare(options);
   let results: CheckResult[] = [];
   let unreachable: string | undefined;
+  const hints: string[] = [];
   const { entries, plan } = planEntries(ctx, checks);
   try {
     // First probe: only a connection that cannot be made at all stops the run.
     const probe = await http.send({ method: 'GET', url: ctx.operationUrl('listModels'), auth: 'none', label: 'reachability probe' });
     if (!probe.response && probe.error?.kind === 'unreachable') unreachable = `cannot reach ${ctx.baseUrl}: ${probe.error.message}`;
     else {
-      for (const message of notes) options.onEvent?.({ type: 'note', message });
+      const pre = await preflight(ctx, probe);
+      hints.push(...pre.hints);
+      if (pre.stop) unreachable = pre.stop;
+    }
+    if (!unreachable) {
+      for (const message of [...notes, ...hints]) options.onEvent?.({ type: 'note', message });
       options.onEvent?.({ type: 'plan', plan });
       results = await runEntries(ctx, entries, {
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
     }
@@ -147,13 +197,16 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     },
     notes,
     ...(unreachable ? { unreachable } : {}),
+    ...(hints.length ? { hints } : {}),
+    ...(options.signal?.aborted ? { interrupted: true } : {}),
     plan,
-    imagesMade: ctx.budget.spent,
+    imagesMade: ctx.imagesReturned,
+    imagesRequested: ctx.budget.spent,
     summary,
     results,
     exchanges: http.exchanges.map((e) => http.toRecord(e)),
     images: ctx.gallery.samples,
-    exitCode: unreachable ? 2 : summary.mustFailed > 0 ? 1 : 0,
+    exitCode: exitCodeOf(summary, Boolean(unreachable), options.requireAll),
   };
   return redactor.redactDeep(report);
 }

@@ -1,7 +1,8 @@
 // Runs the selected checks: applicability, the image budget (planned before any image is made),
 // free checks first, a per-check timeout, and never a throw - a check that throws or hangs becomes
 // an `error` result, a check that "passes" without looking at any exchange too.
-import { pricePerImage } from '../contract/catalogue.js';
+import { findModel, pricePerImage } from '../contract/catalogue.js';
+import { Budget } from './budget.js';
 import type { RunContext } from './context.js';
 import { buildCurl } from './curl.js';
 import { GENERATIONS } from './generations.js';
@@ -22,6 +23,10 @@ interface Entry {
 export interface RunnerOptions {
   checkTimeoutMs: number;
   onEvent?: (event: RunEvent) => void;
+  /** Image-making checks running at once (default 1). */
+  concurrency?: number;
+  /** Aborted on interruption (Ctrl-C): running checks stop, the rest are skipped as interrupted. */
+  signal?: AbortSignal;
 }
 
 export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { entries: Entry[]; plan: Plan } {
@@ -52,24 +57,38 @@ export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { ent
       entries.push(entry);
     }
   }
+  // Price per image of each generation (catalogue, by size and quality).
+  const prices = new Map<string, number | undefined>();
+  const priceOf = (entry: Entry, c: Entry['costs'][number]): number | undefined => {
+    if (!prices.has(c.key)) {
+      const req = safeBuild(ctx, entry.target, c.kind);
+      // Priced as the model that makes it: the one named in the request, else the profile's default.
+      const named = typeof req?.fields.model === 'string' ? req.fields.model : undefined;
+      const model = named !== undefined ? findModel(named) : req ? ctx.defaultModel(req.operation) : undefined;
+      prices.set(c.key, model ? pricePerImage(model, req?.size, req?.quality) : undefined);
+    }
+    return prices.get(c.key);
+  };
+  // What running every applicable check would take (the --max-images / --max-cost that runs them all).
+  const all = new Budget(Number.POSITIVE_INFINITY);
   // Budget: handed out in check order (the registry lists the most telling checks first).
   const lines: PlanLine[] = [];
   const listed = new Set<string>();
   for (const entry of entries) {
     if (entry.skipReason || entry.costs.length === 0) continue;
+    const items = entry.costs.map((c) => ({ key: c.key, images: c.images, usdPerImage: priceOf(entry, c) }));
+    all.reserve(items);
     const fresh = entry.costs.filter((c) => !ctx.budget.isReserved(c.key));
-    const ok = ctx.budget.reserve(entry.costs);
+    const ok = ctx.budget.reserve(items);
     if (ok !== true) {
-      entry.skipReason = ok;
+      entry.skipReason = `not run: ${ok}`;
       entry.skipKind = 'budget';
       continue;
     }
     for (const c of fresh) {
       if (listed.has(c.key) || c.images === 0) continue;
       listed.add(c.key);
-      const req = safeBuild(ctx, entry.target, c.kind);
-      const model = entry.target.model;
-      const usd = model ? pricePerImage(model, req?.size, req?.quality) : undefined;
+      const usd = priceOf(entry, c);
       lines.push({ model: entry.target.name || '(default model)', generation: c.kind, images: c.images, ...(usd !== undefined ? { usdPerImage: usd } : {}) });
     }
   }
@@ -79,9 +98,17 @@ export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { ent
     usd: Math.round(priced.reduce((s, l) => s + l.images * l.usdPerImage!, 0) * 1000) / 1000,
     unknownPriceImages: lines.filter((l) => l.usdPerImage === undefined).reduce((s, l) => s + l.images, 0),
     maxImages: ctx.budget.max,
+    ...(ctx.budget.maxUsd !== undefined ? { maxUsd: ctx.budget.maxUsd } : {}),
+    imagesForAll: all.planned,
+    usdForAll: Math.round(all.plannedUsd * 1000) / 1000,
     lines,
   };
   return { entries, plan };
+}
+
+/** The results a plan foresees (dry run): skips as planned, `pass`-less placeholders for the rest. */
+export function plannedResults(entries: Entry[]): CheckResult[] {
+  return entries.map((e) => (e.skipReason ? skipped(e, e.skipReason, e.skipKind ?? 'other') : { ...base(e), status: 'skip', skipKind: 'other', reason: 'dry run: would run', exchanges: [], durationMs: 0 }));
 }
 
 function safeApplies(ctx: RunContext, check: CheckDef, target: Target): true | string {
@@ -101,18 +128,86 @@ function safeBuild(ctx: RunContext, target: Target, kind: GenerationKind) {
 }
 
 export async function runEntries(ctx: RunContext, entries: Entry[], options: RunnerOptions): Promise<CheckResult[]> {
-  // Free checks first, then the ones that make images, then the ones reading what the run saw
-  // (Array.prototype.sort is stable: registry order within a phase).
+  // Free checks first, then the ones that make images (concurrently, up to `concurrency`), then the
+  // ones reading what the run saw (Array.prototype.sort is stable: registry order within a phase).
   const ordered = [...entries].sort((a, b) => a.phase - b.phase);
   const results = new Map<Entry, CheckResult>();
-  for (const entry of ordered) {
-    options.onEvent?.({ type: 'start', key: entry.key, title: entry.check.title });
-    const result = entry.skipReason ? skipped(entry, entry.skipReason, entry.skipKind ?? 'other') : await runOne(ctx, entry, options.checkTimeoutMs);
-    results.set(entry, result);
-    options.onEvent?.({ type: 'result', result });
+  const printer = new OrderedEmitter(ordered, options.onEvent);
+  for (const phase of [0, 1, 2]) {
+    const batch = ordered.filter((e) => e.phase === phase);
+    const width = phase === 1 ? Math.max(1, options.concurrency ?? 1) : 1;
+    const checks = pool(batch, width, async (entry) => {
+      printer.started(entry);
+      const result = await settle(ctx, entry, options);
+      results.set(entry, result);
+      printer.finished(entry, result);
+    });
+    // The generations are made `width` at a time in plan order, whichever check asks first: checks
+    // waiting for one shared generation then do not hold back the next ones.
+    await Promise.all([checks, width > 1 ? prefetch(ctx, batch, width, options.signal) : undefined]);
   }
   // Reports list results in registry order, whatever order they ran in.
   return entries.map((e) => results.get(e)!);
+}
+
+/** Starts the shared generations the planned entries use (each once), `width` at a time. */
+async function prefetch(ctx: RunContext, entries: readonly Entry[], width: number, signal: AbortSignal | undefined): Promise<void> {
+  const wanted = new Map<string, { target: Target; kind: GenerationKind }>();
+  for (const e of entries) {
+    if (e.skipReason) continue;
+    for (const c of e.costs) if (!GENERATIONS[c.kind].custom && !wanted.has(c.key)) wanted.set(c.key, { target: e.target, kind: c.kind });
+  }
+  await pool([...wanted.values()], width, async ({ target, kind }) => {
+    if (signal?.aborted || (ctx.http.pacer?.refusedForMs ?? 0) > 0) return;
+    // Failures are the checks' to judge (they await the same promise).
+    await ctx.generation(target, kind).catch(() => undefined);
+  });
+}
+
+/** Runs `work` over `items` with at most `width` at a time, starting them in order. */
+async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+}
+
+/** Emits results in run order whatever order they finish in (console output stays stable). */
+class OrderedEmitter {
+  private readonly done = new Map<Entry, CheckResult>();
+  private next = 0;
+
+  constructor(
+    private readonly order: readonly Entry[],
+    private readonly onEvent: ((event: RunEvent) => void) | undefined,
+  ) {}
+
+  started(entry: Entry): void {
+    if (this.order[this.next] === entry) this.onEvent?.({ type: 'start', key: entry.key, title: entry.check.title });
+  }
+
+  finished(entry: Entry, result: CheckResult): void {
+    this.done.set(entry, result);
+    for (let e = this.order[this.next]; e && this.done.has(e); e = this.order[this.next]) {
+      this.onEvent?.({ type: 'result', result: this.done.get(e)! });
+      this.next++;
+      // The next one in order may be running already: show it as the live line.
+      const upcoming = this.order[this.next];
+      if (upcoming && !this.done.has(upcoming)) this.onEvent?.({ type: 'start', key: upcoming.key, title: upcoming.check.title });
+    }
+  }
+}
+
+/** One entry's result: skipped as planned, not run (interrupted, rate limited), or run. */
+async function settle(ctx: RunContext, entry: Entry, options: RunnerOptions): Promise<CheckResult> {
+  if (entry.skipReason) return skipped(entry, entry.skipReason, entry.skipKind ?? 'other');
+  if (options.signal?.aborted) return skipped(entry, 'not run: the run was interrupted', 'interrupted');
+  // Checks that only read what the run saw (phase 2) run whatever the gateway refuses.
+  const refused = entry.phase < 2 ? (ctx.http.pacer?.refusedForMs ?? 0) : 0;
+  if (refused > 0)
+    return skipped(entry, `not run: rate limited (the gateway asked to wait ${Math.ceil(refused / 1000)}s, more than --max-wait ${Math.round(ctx.http.retryPolicy.maxWaitMs / 1000)}s)`, 'rate-limit');
+  return runOne(ctx, entry, options);
 }
 
 function base(entry: Entry): Omit<CheckResult, 'status' | 'exchanges' | 'durationMs'> {
@@ -132,17 +227,20 @@ function skipped(entry: Entry, reason: string, kind: SkipKind | 'not-applicable'
   return { ...base(entry), status: 'skip', skipKind: kind, reason, exchanges: [], durationMs: 0 };
 }
 
-async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise<CheckResult> {
+async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Promise<CheckResult> {
   const started = Date.now();
   const controller = new AbortController();
-  ctx.signal = controller.signal;
+  const onInterrupt = () => controller.abort(new Interrupted());
+  options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  const view = ctx.forCheck(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   let outcome: Outcome | { status: 'error'; reason: string; exchanges: number[] };
   try {
     outcome = await Promise.race([
-      entry.check.run(ctx, entry.target),
+      entry.check.run(view, entry.target),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs);
+        timer = setTimeout(() => reject(new CheckTimeout(options.checkTimeoutMs)), options.checkTimeoutMs);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
       }),
     ]);
   } catch (error) {
@@ -151,7 +249,12 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise
     outcome = { status: 'error', reason, exchanges: [] };
   } finally {
     clearTimeout(timer);
-    ctx.signal = undefined;
+    options.signal?.removeEventListener('abort', onInterrupt);
+  }
+  const seen = [...view.scope!.seen];
+  if (options.signal?.aborted) {
+    const result = skipped(entry, 'not run to the end: the run was interrupted', 'interrupted');
+    return { ...result, exchanges: seen.sort((a, b) => a - b), durationMs: Date.now() - started };
   }
   if (outcome.status === 'pass' && outcome.exchanges.length === 0)
     outcome = { status: 'error', reason: 'internal: the check reported pass without looking at any exchange', exchanges: [] };
@@ -164,12 +267,52 @@ async function runOne(ctx: RunContext, entry: Entry, timeoutMs: number): Promise
   }
   if (outcome.status === 'skip' || outcome.status === 'error') result.reason = outcome.reason;
   if (outcome.status === 'skip') result.skipKind = 'other';
-  if (outcome.status === 'fail' || outcome.status === 'error') {
-    const seq = result.exchanges[0];
-    const ex = ctx.http.exchanges.find((e) => e.seq === seq);
-    if (ex) result.curl = buildCurl(ex, ctx.redactor);
+  const retried = applyRetries(ctx, result, seen);
+  if (retried.status === 'fail' || retried.status === 'error') {
+    const seq = retried.exchanges[0];
+    const ex = seq === undefined ? undefined : exchangeBySeq(ctx, seq);
+    if (ex) retried.curl = buildCurl(ex, ctx.redactor);
   }
-  return result;
+  return retried;
+}
+
+/**
+ * What retries mean for a result (retry-policy.ts): a check that did not pass because the gateway
+ * kept answering 429 did not run (skip, rate-limit); one that passed only after retrying transient
+ * faults is flaky; one that failed through them lists every attempt.
+ */
+function applyRetries(ctx: RunContext, result: CheckResult, seen: number[]): CheckResult {
+  const exchanges = seen.map((seq) => exchangeBySeq(ctx, seq)).filter((e): e is NonNullable<typeof e> => Boolean(e?.retry));
+  const limited = exchanges.find((e) => e.retry!.gaveUp?.kind === 'rate-limit');
+  if (result.status !== 'pass' && limited) {
+    const { expected: _e, observed: _o, note: _n, ...rest } = result;
+    return {
+      ...rest,
+      status: 'skip',
+      skipKind: 'rate-limit',
+      reason: `not run: rate limited (#${limited.seq} ${limited.method} ${new URL(limited.url).pathname}: ${limited.retry!.gaveUp!.why})`,
+      exchanges: [...new Set([...result.exchanges, ...limited.retry!.attempts.map((a) => a.seq)])],
+    };
+  }
+  const transient = exchanges.filter((e) => e.retry!.attempts.some((a) => a.kind === 'transient'));
+  if (transient.length === 0) return result;
+  const attempts = transient.flatMap((e) => e.retry!.attempts.map((a) => ({ seq: a.seq, outcome: a.outcome, ...(a.waitedMs !== undefined ? { waitedMs: a.waitedMs } : {}) })));
+  const out: CheckResult = { ...result, attempts };
+  if (result.status === 'pass') out.flaky = true;
+  else out.exchanges = [...new Set([...result.exchanges, ...attempts.map((a) => a.seq)])];
+  return out;
+}
+
+/** Exchanges are numbered from 1 in the order they are recorded. */
+function exchangeBySeq(ctx: RunContext, seq: number) {
+  const at = ctx.http.exchanges[seq - 1];
+  return at?.seq === seq ? at : ctx.http.exchanges.find((e) => e.seq === seq);
+}
+
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
 }
 
 class CheckTimeout extends Error {

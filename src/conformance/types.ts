@@ -118,6 +118,11 @@ export interface Plan {
   usd: number;
   unknownPriceImages: number;
   maxImages: number;
+  /** --max-cost, when given. */
+  maxUsd?: number;
+  /** Images (and priced cost) running every applicable check would take: the --max-images that runs them all. */
+  imagesForAll?: number;
+  usdForAll?: number;
   lines: PlanLine[];
 }
 
@@ -141,15 +146,22 @@ export interface ConformanceReport {
   target: { baseUrl: string; openaiBaseUrl: string; profile: string; models: Array<{ name: string; catalogueId?: string }> };
   /** Things about the setup worth knowing (models the profile or the catalogue does not know). */
   notes: string[];
-  /** Set when the gateway could not be reached at all: no check ran. */
+  /** Set when the run could not start (gateway unreachable, or a preflight finding such as a base URL missing /v1): no check ran, exit 2. */
   unreachable?: string;
+  /** Hints from the preflight that did not stop the run (native paths missing, ...). */
+  hints?: string[];
+  /** The run was interrupted (Ctrl-C): the results are what was seen until then. */
+  interrupted?: boolean;
   plan: Plan;
+  /** Images the gateway actually returned (items with image data in the responses seen). */
   imagesMade: number;
+  /** Images requested (charged to the budget), whatever the gateway answered. */
+  imagesRequested?: number;
   summary: Summary;
   results: CheckResult[];
   exchanges: ExchangeRecord[];
   images: ImageSample[];
-  /** 0: every MUST check passed; 1: at least one MUST check failed or errored; 2: unreachable. */
+  /** 0: every MUST check that ran passed; 1: a MUST check failed or errored (or, with requireAll, did not run); 2: unreachable / preflight. */
   exitCode: 0 | 1 | 2;
 }
 
@@ -164,11 +176,21 @@ export interface ConformanceOptions {
   headers?: Record<string, string>;
   /** Image budget; checks that would exceed it are skipped. Default 6. */
   maxImages?: number;
+  /** Money cap in USD at catalogue prices; checks beyond it (or with an unknown price) are skipped. */
+  maxCostUsd?: number;
+  /** Image-making checks run at once (default 4). */
+  concurrency?: number;
+  /** Pace requests to the gateway: at most `perWindow` starts per `windowMs` (--rate). */
+  rate?: { perWindow: number; windowMs: number };
+  /** Exit 1 when a MUST check that applies did not run (budget, rate limit, deadline, interruption). */
+  requireAll?: boolean;
+  /** Stops the run (Ctrl-C): running checks end, the rest are skipped as interrupted. */
+  signal?: AbortSignal;
   /** Per-request timeout in ms. Default 300 000. */
   timeoutMs?: number;
   /** Per-check timeout in ms. Default 3 × timeoutMs + 10 s. */
   checkTimeoutMs?: number;
-  /** Longest Retry-After of a 429 that is waited out before retrying (default 20 s; 0: never retry). */
+  /** Longest wait for a 429 (or a 503's Retry-After) before retrying (default 60 s; 0: never retry a 429). */
   maxRetryWaitMs?: number;
   /** Response size cap in bytes. Default 64 MiB. */
   maxResponseBytes?: number;

@@ -67,6 +67,8 @@ export interface Price {
   size?: string;
   quality?: string;
   usd: number;
+  /** Where the figure comes from. */
+  source?: string;
 }
 
 export interface ModelEntry {

@@ -1,7 +1,7 @@
 // The model catalogue (generated/models.json, from openapi/models.yaml): lookups by id or alias and
 // the per-model rules the mock enforces and the suite tests.
 import { readGeneratedJson } from './files.js';
-import type { Catalogue, EnumParam, Model, OperationId } from './catalogue-types.js';
+import { isSupported, type Catalogue, type EnumParam, type Model, type OperationId } from './catalogue-types.js';
 
 export * from './catalogue-types.js';
 
@@ -79,9 +79,20 @@ export function smallestSize(model: Model): string {
 
 /** Price of one image from the catalogue, or undefined when no reference gives one. */
 export function pricePerImage(model: Model, size?: string, quality?: string): number | undefined {
-  const prices = model.pricing ?? [];
-  const exact = prices.find((p) => (p.size === undefined || p.size === size) && (p.quality === undefined || p.quality === quality));
-  return (exact ?? prices[0])?.usd;
+  // The request's size and quality as the model resolves them (omitted -> default, auto -> concrete);
+  // no entry for that combination: unknown, never another size's price.
+  const s = resolveSize(model, size);
+  const q = resolvedQuality(model, quality);
+  const match = (model.pricing ?? []).find((p) => (p.size === undefined || p.size === s) && (p.quality === undefined || q === undefined || p.quality === q));
+  return match?.usd;
+}
+
+function resolvedQuality(model: Model, quality: string | undefined): string | undefined {
+  const p = model.params.quality;
+  if (!p || !isSupported(p) || !('values' in p)) return quality;
+  const enumP = p as EnumParam;
+  const wanted = quality ?? enumP.default;
+  return wanted === undefined ? undefined : (enumP.resolves?.[wanted] ?? wanted);
 }
 
 /** `auto`-like values: the keys of a `resolves` map, which the server turns into a concrete value of its choosing. */

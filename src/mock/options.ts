@@ -29,6 +29,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Requests per minute per API key (sliding window); absent: no limit. */
   rateLimitPerMinute?: number;
+  /** The limiter's window in ms (default 60 000; `--rate-limit N/s` makes it 1000, for fast tests). */
+  rateLimitWindowMs?: number;
   /** Lifetime of image URLs in seconds (default: the profile's urlTtlSeconds). */
   urlTtlSeconds?: number;
   /** Accept cross-model combinations (schema still enforced), as Prism does. */
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   seed: string;
   latencyMs: number;
   rateLimitPerMinute: number | undefined;
+  rateLimitWindowMs: number;
   urlTtlSeconds: number;
   lenient: boolean;
   mediaSecret: Buffer;
@@ -100,6 +103,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     seed: options.seed ?? DEFAULT_SEED,
     latencyMs: positiveInteger('latencyMs', options.latencyMs, 0, 0),
     rateLimitPerMinute: options.rateLimitPerMinute === undefined ? undefined : positiveInteger('rateLimitPerMinute', options.rateLimitPerMinute, 0),
+    rateLimitWindowMs: positiveInteger('rateLimitWindowMs', options.rateLimitWindowMs, 60_000, 1),
     urlTtlSeconds: positiveInteger('urlTtlSeconds', options.urlTtlSeconds, profile.urlTtlSeconds ?? defaultUrlTtl()),
     lenient: options.lenient === true,
     mediaSecret: secret === undefined ? randomBytes(32) : typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret),
@@ -115,6 +119,11 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
 
 /** `N/min` (or a bare N) as requests per minute. */
 export function parseRateLimit(text: string): number | undefined {
-  const m = /^([1-9][0-9]{0,8})(?:\/(?:min|m|minute))?$/.exec(text.trim());
-  return m ? Number(m[1]) : undefined;
+  return parseRateLimitSpec(text)?.limit;
+}
+
+/** `60/min` (or `60`) and `5/s`: requests per window. */
+export function parseRateLimitSpec(text: string): { limit: number; windowMs: number } | undefined {
+  const m = /^([1-9][0-9]{0,8})(?:\/(min|m|minute|s|sec|second))?$/.exec(text.trim());
+  return m ? { limit: Number(m[1]), windowMs: m[2]?.startsWith('s') ? 1000 : 60_000 } : undefined;
 }

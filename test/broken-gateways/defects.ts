@@ -699,11 +699,12 @@ export const DEFECTS: Defect[] = [
     source: 'facts §4.3 one-api (final 429 message replaced, no Retry-After forwarded); §6.13',
     only: ['success.status-200', 'headers.retry-after'],
     // The upstream rate-limits the first generation once (Retry-After: 1); the correct gateway
-    // passes that on and the suite retries after a second.
+    // passes that on and the suite retries after a second. Without the header the suite still retries
+    // (after its own backoff): a 429 never fails the generation's checks, only the header check.
     upstream: when(isGeneration, (req, forward, gw) =>
       forward(gw.count('generation') === 1 ? { ...req, headers: { ...req.headers, 'x-mock-scenario': 'rate_limit:1' } } : req),
     ),
-    caughtBy: ['headers.retry-after', 'success.status-200'],
+    caughtBy: ['headers.retry-after'],
     apply: rewriteResponse((res) => {
       if (res.status !== 429) return undefined;
       const { 'retry-after': _s, 'retry-after-ms': _ms, ...headers } = res.headers;
@@ -717,10 +718,11 @@ export const DEFECTS: Defect[] = [
     source: 'facts §5.21 (lobehub/lobehub#2795), §2.1 (the 429 row "not JSON"), §3.4 (SDKs ignore delays over 60 s)',
     only: ['models-list.schema', 'headers.retry-after', 'headers.rate-limit-envelope', 'headers.retry-after-sdk-limit'],
     // The upstream rate-limits the first authenticated model listing once (Retry-After: 1): the correct
-    // gateway passes that on and the suite retries after a second; the edge's 54749 s is not waited out.
+    // gateway passes that on and the suite retries after a second; the edge's 54749 s is not waited out,
+    // so the listing's checks end "not run: rate limited" and the 429 checks judge the edge's answer.
     upstream: async (req, forward, gw) =>
       forward(req.method === 'GET' && req.url.split('?')[0]!.endsWith('/models') && req.headers.authorization && gw.count('list') === 1 ? { ...req, headers: { ...req.headers, 'x-mock-scenario': 'rate_limit:1' } } : req),
-    caughtBy: ['headers.rate-limit-envelope', 'models-list.schema'],
+    caughtBy: ['headers.rate-limit-envelope'],
     warnedBy: ['headers.retry-after-sdk-limit'],
     apply: rewriteResponse((res) =>
       res.status === 429 ? { status: 429, headers: { 'content-type': 'text/plain; charset=UTF-8', 'retry-after': '54749', 'x-request-id': res.headers['x-request-id'] ?? '' }, body: Buffer.from('error code: 1015') } : undefined,

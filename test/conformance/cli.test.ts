@@ -1,29 +1,15 @@
 // `imagegen-contract conform` as a user runs it: exit codes 0/1/2, one-line messages, report files.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
+import { conformCli } from './helpers/conform-cli.js';
 import { closedPort, sendJson, startServer, type TestServer } from './helpers/servers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const KEY = 'sk-cli-canary-0a1b2c3d4e5f';
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conform', ...args], {
-      cwd: root,
-      env: { ...process.env, IMAGEGEN_API_KEY: '', NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = conformCli;
 
 let mock: RunningMock;
 let broken: TestServer;
@@ -42,7 +28,7 @@ afterAll(async () => {
 describe('exit 2 with one line', () => {
   it('an unreachable gateway (connection refused)', async () => {
     const port = await closedPort();
-    const r = await cli(['--base-url', `http://127.0.0.1:${port}/v1`]);
+    const r = await cli(['--base-url', `http://127.0.0.1:${port}/v1`, '--no-auth']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^imagegen-contract: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1: .*ECONNREFUSED.*\n$/);
     expect(r.stdout).toBe('');
@@ -75,7 +61,7 @@ it('--help exits 0', async () => {
 it('a conforming gateway exits 0 and writes every report without the key', async () => {
   const reports = ['json', 'junit', 'html'].map((f) => join(dir, 'nested', `report.${f}`));
   const r = await cli(
-    ['--base-url', mock.url, '--model', 'dall-e-2', '--model', 'gpt-image-1', '--max-images', '40', '--report', `json=${reports[0]}`, '--report', `junit=${reports[1]}`, '--report', `html=${reports[2]}`],
+    ['--base-url', mock.url, '--model', 'dall-e-2', '--model', 'gpt-image-1', '--max-images', '41', '--report', `json=${reports[0]}`, '--report', `junit=${reports[1]}`, '--report', `html=${reports[2]}`],
     { IMAGEGEN_API_KEY: KEY },
   );
   expect(r.stderr).toBe('');
@@ -102,6 +88,6 @@ it('the budget is printed before images are made and respected', async () => {
   const r = await cli(['--base-url', mock.url, '--max-images', '1', '--only', 'success,images,model-rules'], { IMAGEGEN_API_KEY: KEY });
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/This run will make 1 image\(s\) \(≈ \$0\.016; cap --max-images 1\):\n {2}dall-e-2 +baseline +1 × \$0\.016/);
-  expect(r.stdout).toMatch(/SKIP  model-rules\.n-max\[dall-e-2\] +image budget: needs 10 more images, 0 left of --max-images 1/);
+  expect(r.stdout).toMatch(/SKIP  model-rules\.n-max\[dall-e-2\] +not run: image budget: needs 10 more images, 0 left of --max-images 1/);
   expect(r.stdout).toContain('1 image(s) made');
 });

@@ -186,7 +186,7 @@ describe('the run survives broken gateways', () => {
     // The first request (the reachability probe) got the 429 and was retried after a second.
     expect(report.exchanges.map((e) => [e.status, e.label])).toEqual([
       [429, 'reachability probe'],
-      [400, 'reachability probe (retried after 429)'],
+      [400, 'reachability probe (retry 1 after 429, retry-after 1)'],
       [400, 'n: 0'],
     ]);
   });

@@ -86,6 +86,7 @@ export const sdkChecks: CheckDef[] = [
         if (typeof res !== 'object' || res === null) return fail(expected, `resolved to a ${typeof res}: ${String(res).slice(0, 120)}`, seen);
         const r = res as { data?: unknown; _request_id?: unknown };
         if (!Array.isArray(r.data)) return fail(expected, `resolved to an object without a data array (keys: ${Object.keys(r).join(', ')})`, seen);
+        ctx.noteReturned(r.data.length);
         if (typeof r._request_id !== 'string' || !r._request_id) return fail(expected, `_request_id is ${JSON.stringify(r._request_id)}`, seen);
         return pass(`object with ${r.data.length} image(s), _request_id ${r._request_id}`, ...seen);
       } catch (error) {

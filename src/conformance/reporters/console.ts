@@ -3,6 +3,7 @@
 // rule and a curl reproduction. Everything written goes through the redactor.
 import type { Redactor } from '../redact.js';
 import type { CheckResult, ConformanceReport, Plan, RunEvent, Status } from '../types.js';
+import { attemptsText, verdictLines } from '../verdict.js';
 
 export interface ConsoleOptions {
   /** Live progress and colours (default: stream.isTTY). */
@@ -59,7 +60,8 @@ export class ConsoleReporter {
 
   line(r: CheckResult): string {
     const detail = r.status === 'pass' ? r.observed : r.status === 'fail' ? `expected ${r.expected}; observed ${r.observed}` : r.reason;
-    const text = `${GLYPH[r.status]} ${r.key}${r.severity === 'SHOULD' ? ' (SHOULD)' : ''}  ${oneLine(detail ?? '', 160)}`;
+    const flaky = r.flaky ? ` [flaky: ${r.attempts?.length ?? 0} attempts]` : '';
+    const text = `${GLYPH[r.status]} ${r.key}${r.severity === 'SHOULD' ? ' (SHOULD)' : ''}  ${oneLine(detail ?? '', 160)}${flaky}`;
     return this.paint(COLOUR[r.status], text);
   }
 
@@ -71,10 +73,15 @@ export class ConsoleReporter {
 }
 
 export function formatPlan(plan: Plan): string {
-  if (plan.images === 0) return `No images will be made (--max-images ${plan.maxImages}).\n`;
+  const caps = `--max-images ${plan.maxImages}${plan.maxUsd !== undefined ? `, --max-cost ${plan.maxUsd}` : ''}`;
+  const all =
+    plan.imagesForAll !== undefined && plan.imagesForAll > plan.images
+      ? `Running every applicable check would take ${plan.imagesForAll} image(s)${plan.usdForAll ? ` (≈ $${plan.usdForAll.toFixed(3)} at known prices)` : ''}: --max-images ${plan.imagesForAll}.\n`
+      : '';
+  if (plan.images === 0) return `No images will be made (${caps}).\n${all}`;
   const price = `≈ $${plan.usd.toFixed(3)}${plan.unknownPriceImages ? ` + ${plan.unknownPriceImages} image(s) at unknown price` : ''}`;
   const lines = plan.lines.map((l) => `  ${l.model.padEnd(24)} ${l.generation.padEnd(17)} ${String(l.images).padStart(3)} × ${l.usdPerImage === undefined ? 'unknown price' : `$${l.usdPerImage.toFixed(3)}`}`);
-  return `This run will make ${plan.images} image(s) (${price}; cap --max-images ${plan.maxImages}):\n${lines.join('\n')}\n`;
+  return `This run will make ${plan.images} image(s) (${price}; cap ${caps}):\n${lines.join('\n')}\n${all}`;
 }
 
 export function formatSummary(report: ConformanceReport, paint: (code: string, text: string) => string = (_c, t) => t): string {
@@ -100,12 +107,14 @@ export function formatSummary(report: ConformanceReport, paint: (code: string, t
     if (r.status === 'fail') out.push(`  expected:  ${r.expected}`, `  observed:  ${r.observed}`);
     else out.push(`  error:     ${r.reason}`);
     if (r.note) out.push(`  note:      ${r.note}`);
+    if (r.attempts?.length) out.push(`  attempts:  ${attemptsText(r)}`);
     if (r.curl) out.push('  reproduce:', ...r.curl.split('\n').map((l) => `    ${l}`));
   }
+  const tone = { good: '32', bad: '31', warn: '33' } as const;
   out.push(
     '',
     `${report.imagesMade} image(s) made; ${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped, ${s.notApplicable} not applicable in ${(report.durationMs / 1000).toFixed(1)}s.`,
-    s.mustFailed ? paint('31', `${s.mustFailed} MUST check(s) failed.`) : paint('32', `Every MUST check passed${s.shouldFailed ? ` (${s.shouldFailed} SHOULD check(s) failed)` : ''}.`),
+    ...verdictLines(report).map((l) => paint(tone[l.tone], l.text)),
   );
   return `${out.join('\n')}\n`;
 }

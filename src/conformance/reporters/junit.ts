@@ -2,6 +2,7 @@
 // expected/observed/rule/curl, skips their reason. The failure `type` is the severity (MUST/SHOULD).
 import type { Redactor } from '../redact.js';
 import type { CheckResult, ConformanceReport } from '../types.js';
+import { attemptsText, notRunText, verdictLines } from '../verdict.js';
 
 /** XML 1.0 text: escaped, and characters XML cannot carry at all removed. */
 export function xmlEscape(text: string): string {
@@ -22,6 +23,7 @@ function details(r: CheckResult): string {
   if (r.observed !== undefined) lines.push(`observed: ${r.observed}`);
   if (r.reason) lines.push(`reason: ${r.reason}`);
   if (r.note) lines.push(`note: ${r.note}`);
+  if (r.attempts?.length) lines.push(`attempts: ${attemptsText(r)}`);
   if (r.curl) lines.push('reproduce:', r.curl);
   return lines.join('\n');
 }
@@ -29,12 +31,16 @@ function details(r: CheckResult): string {
 function testcase(r: CheckResult): string {
   const open = `    <testcase classname="${xmlEscape(`imagegen-contract.${r.area}`)}" name="${xmlEscape(r.key)}" time="${seconds(r.durationMs)}"`;
   switch (r.status) {
-    case 'pass':
-      return `${open}>\n      <system-out>${xmlEscape(r.observed ?? '')}</system-out>\n    </testcase>`;
+    case 'pass': {
+      // Flaky: still a pass (the MUST was met), with the retried attempts on record.
+      const flaky = r.flaky ? `\nflaky: passed only after retrying transient faults; attempts: ${attemptsText(r)}` : '';
+      return `${open}>\n      <system-out>${xmlEscape(`${r.observed ?? ''}${flaky}`)}</system-out>\n    </testcase>`;
+    }
+    // `type` tells a skip that could have run (budget, rate-limit, ...) from one that does not apply.
     case 'skip':
-      return `${open}>\n      <skipped message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
+      return `${open}>\n      <skipped type="${xmlEscape(r.skipKind ?? 'other')}" message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
     case 'not-applicable':
-      return `${open}>\n      <skipped message="${xmlEscape(`not applicable: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
+      return `${open}>\n      <skipped type="not-applicable" message="${xmlEscape(`not applicable: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
     case 'fail':
       return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(`[${r.severity}] expected ${r.expected}; observed ${r.observed}`.slice(0, 1000))}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
     case 'error':
@@ -59,10 +65,23 @@ export function renderJunit(report: ConformanceReport, redactor: Redactor): stri
       `  <testsuite name="reachability" tests="1" failures="0" errors="1" skipped="0" time="0">\n    <testcase classname="imagegen-contract.reachability" name="reachability" time="0">\n      <error type="unreachable" message="${xmlEscape(report.unreachable)}"/>\n    </testcase>\n  </testsuite>`,
     );
   }
+  // An incomplete run says so in CI: one testcase for the MUST checks that did not run (a failure under --require-all).
+  const notRun = notRunText(report);
+  let extra = 0;
+  if (notRun && !report.unreachable) {
+    extra = 1;
+    const text = verdictLines(report).find((l) => l.tone === 'warn')?.text ?? notRun;
+    const required = report.exitCode === 1 && report.summary.mustFailed === 0;
+    const body = required ? `<failure type="MUST" message="${xmlEscape(text)}"/>` : `<skipped type="incomplete" message="${xmlEscape(text)}"/>`;
+    suites.push(
+      `  <testsuite name="verdict" tests="1" failures="${required ? 1 : 0}" errors="0" skipped="${required ? 0 : 1}" time="0">\n    <testcase classname="imagegen-contract.verdict" name="every-must-check-ran" time="0">\n      ${body}\n    </testcase>\n  </testsuite>`,
+    );
+  }
+  const required = extra && report.exitCode === 1 && report.summary.mustFailed === 0 ? 1 : 0;
   const s = report.summary;
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(`imagegen-contract conformance (${report.target.profile}, ${report.target.baseUrl})`)}" tests="${s.total + (report.unreachable ? 1 : 0)}" failures="${s.fail}" errors="${s.error + (report.unreachable ? 1 : 0)}" skipped="${s.skip + s.notApplicable}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="${xmlEscape(`imagegen-contract conformance (${report.target.profile}, ${report.target.baseUrl})`)}" tests="${s.total + (report.unreachable ? 1 : 0) + extra}" failures="${s.fail + required}" errors="${s.error + (report.unreachable ? 1 : 0)}" skipped="${s.skip + s.notApplicable + extra - required}" time="${seconds(report.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',

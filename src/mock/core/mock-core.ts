@@ -14,7 +14,7 @@ import { realResponse } from './answer/response.js';
 import { scenarioError } from './answer/scenario-answer.js';
 import { wait } from './answer/timing.js';
 import { Authenticator } from './gate/auth.js';
-import { RateLimiter, rateLimitHeaders, retryAfterSeconds } from './gate/rate-limit.js';
+import { MAX_RATE_KEYS, RateLimiter, rateLimitHeaders, retryAfterSeconds } from './gate/rate-limit.js';
 import { ScenarioCounts } from './gate/scenario-counts.js';
 import { SCENARIO_HEADER, scenarioFromHeaders, type Scenario } from './gate/scenarios.js';
 import { ImageService } from './media/image-service.js';
@@ -103,7 +103,7 @@ export function createMockCore(options: MockOptions = {}): MockCore {
     images: new ImageService(resolved.seed, resolved.imageCacheBytes, renderPool(resolved.renderThreads)),
     tokens: new MediaTokens(resolved.mediaSecret, resolved.now),
     auth: new Authenticator(resolved.apiKeys),
-    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now) : undefined,
+    limiter: resolved.rateLimitPerMinute ? new RateLimiter(resolved.rateLimitPerMinute, resolved.now, MAX_RATE_KEYS, resolved.rateLimitWindowMs) : undefined,
     progress: undefined,
     scenarioCounts: new ScenarioCounts(),
     basePath,

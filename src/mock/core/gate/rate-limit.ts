@@ -2,7 +2,6 @@
 // ring per key). Every answer to a limited key carries x-ratelimit-* headers; a refused request
 // gets 429 rate_limit_exceeded with Retry-After in whole seconds.
 
-const WINDOW_MS = 60_000;
 /** Keys tracked at most (without --api-key any key is accepted, so clients choose how many). */
 export const MAX_RATE_KEYS = 10_000;
 /** Bytes of request-time rings at most (a key costs 8 bytes per allowed request per minute). */
@@ -43,6 +42,8 @@ export class RateLimiter {
     readonly limit: number,
     private readonly now: () => number,
     maxKeys = MAX_RATE_KEYS,
+    /** The sliding window (60 s; `--rate-limit N/s` makes it 1 s, for fast tests). */
+    private readonly windowMs = 60_000,
   ) {
     this.maxKeys = Math.max(1, Math.min(maxKeys, Math.floor(MAX_RING_BYTES / (8 * limit))));
   }
@@ -65,18 +66,18 @@ export class RateLimiter {
     // Forget requests that left the window (the oldest sit at next - count).
     while (w.count > 0) {
       const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-      if (now - oldest < WINDOW_MS) break;
+      if (now - oldest < this.windowMs) break;
       w.count--;
     }
     if (w.count >= this.limit) {
       const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-      return { allowed: false, limit: this.limit, remaining: 0, resetMs: oldest + WINDOW_MS - now, current: w.count + 1 };
+      return { allowed: false, limit: this.limit, remaining: 0, resetMs: oldest + this.windowMs - now, current: w.count + 1 };
     }
     w.times[w.next] = now;
     w.next = (w.next + 1) % this.limit;
     w.count++;
     const oldest = w.times[(w.next - w.count + this.limit) % this.limit]!;
-    return { allowed: true, limit: this.limit, remaining: this.limit - w.count, resetMs: oldest + WINDOW_MS - now, current: w.count };
+    return { allowed: true, limit: this.limit, remaining: this.limit - w.count, resetMs: oldest + this.windowMs - now, current: w.count };
   }
 }
 
