@@ -30,10 +30,10 @@ export function createMockServer(options: MockOptions = {}): MockServer {
   // A refused body is read and dropped up to this many more bytes before the socket is closed.
   const discardCap = Math.max(resolved.maxBodyBytes, MIN_DISCARD_BYTES);
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    core.respond(nodeRequest(req, res, authority, discardCap)).then(
-      (response) => writeResponse(response, res),
-      () => res.destroy(), // respond() answers every failure itself; this is only a last resort
-    );
+    core
+      .respond(nodeRequest(req, res, authority, discardCap))
+      .then((response) => writeResponse(response, res))
+      .catch(() => res.destroy()); // respond() answers every failure itself; this is only a last resort
   };
 
   const headersTimeout = resolved.headersTimeoutMs;
