@@ -1,7 +1,5 @@
 // `imagegen-contract conform`: certify a gateway against the contract. Exit 0 when every MUST check
 // passed, 1 when one failed, 2 for bad usage or a gateway that cannot be reached at all.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { builtInProfiles, loadProfile, ProfileError, type Profile } from '../contract/profiles.js';
 import {
   CHECKS,
@@ -18,17 +16,13 @@ import {
 import { parseRate } from '../conformance/rate-pacer.js';
 import { Redactor } from '../conformance/redact.js';
 import { ConsoleReporter } from '../conformance/reporters/console.js';
-import { renderHtml } from '../conformance/reporters/html.js';
-import { renderJson } from '../conformance/reporters/json.js';
-import { renderJunit } from '../conformance/reporters/junit.js';
+import { parseReport, writeReports } from './report-outputs.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { RunStopper } from './run-stopper.js';
 import { formatDryRun } from './dry-run.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
-const REPORT_FORMATS = ['json', 'junit', 'html'] as const;
-type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The gateway could not be reached at all: one line, exit 2 (main.ts honours exitCode). */
 export class UnreachableError extends Error {
@@ -61,7 +55,8 @@ options:
   --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
                           opt-in checks (timeouts) run only when named here
   --skip ID,...           leave these checks out
-  --report FORMAT=PATH    write a report: json=PATH, junit=PATH, html=PATH (repeatable)
+  --report FORMAT=PATH    write a report: json=PATH, junit=PATH, html=PATH (repeatable);
+                          github: GitHub Actions annotations on stdout (or github=PATH)
   --list-checks           list the checks and exit
   -h, --help              this help
 
@@ -79,14 +74,6 @@ function parseHeader(raw: string): [string, string] {
   const value = colon > 0 ? raw.slice(colon + 1).trim() : '';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) throw new UsageError(`--header must be 'Name: value', got '${raw.slice(0, 80)}'`);
   return [name, value];
-}
-
-function parseReport(raw: string): [ReportFormat, string] {
-  const eq = raw.indexOf('=');
-  const format = raw.slice(0, Math.max(0, eq)) as ReportFormat;
-  const path = raw.slice(eq + 1);
-  if (eq < 1 || !REPORT_FORMATS.includes(format) || !path) throw new UsageError(`--report must be json=PATH, junit=PATH or html=PATH, got '${raw.slice(0, 80)}'`);
-  return [format, path];
 }
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -209,15 +196,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     stopper.release();
   }
-  for (const [format, path] of reports) {
-    const text = format === 'json' ? renderJson(report, redactor) : format === 'junit' ? renderJunit(report, redactor) : renderHtml(report, redactor);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-    } catch (error) {
-      process.stderr.write(redactor.redact(`imagegen-contract: could not write the ${format} report to ${path}: ${(error as Error).message}\n`));
-    }
-  }
+  writeReports(reports, report, redactor);
   if (report.unreachable) throw new UnreachableError(redactor.redact(report.unreachable));
   reporter.finish(report);
   return stopper.exitCode ?? report.exitCode;

@@ -87,6 +87,22 @@ export interface ClientErrorExpectation {
   /** Native envelope: the error.code expected (VALIDATION_ERROR, UNAUTHENTICATED, ...). */
   nativeCode?: string;
   what: string;
+  /** Why a 2xx answer matters, when the default for the expected status does not say it. */
+  acceptedNote?: string;
+}
+
+/** Why accepting the request is wrong, by the status the contract expects (the note a 2xx gets). */
+const ACCEPTED_NOTE: Record<number, string> = {
+  401: 'The gateway served a request whose credentials it should have refused: anyone can use it, spending its own provider key.',
+  403: 'The gateway served a request it should have refused as forbidden.',
+  404: 'The gateway answered success for something it does not serve (an unknown model or route) instead of a 404.',
+  413: 'The gateway accepted a body over the size limit instead of refusing it with a 413.',
+  415: 'The gateway accepted a body of a content type the operation does not take instead of refusing it with a 415.',
+};
+const ACCEPTED_INVALID_NOTE = 'The gateway accepted an invalid request instead of rejecting it: the bad value was dropped, clamped or passed on unchecked, and the caller never learns.';
+
+function acceptedNote(exp: ClientErrorExpectation): string {
+  return exp.acceptedNote ?? ACCEPTED_NOTE[exp.statuses[0] ?? 400] ?? ACCEPTED_INVALID_NOTE;
 }
 
 /** Judges an answer to an invalid request: a 4xx from `statuses` with a complete error envelope. */
@@ -95,7 +111,7 @@ export function judgeClientError(ex: Exchange, validator: SpecValidator, exp: Cl
   const expected = `${exp.what}: ${want}`;
   if (!ex.response) return fail(expected, describe(ex), [ex], ex.error?.kind === 'network' ? CONNECTION_NOTE : undefined);
   const status = ex.response.status;
-  if (status >= 200 && status < 300) return fail(expected, `accepted: ${describe(ex)}`, [ex], 'The gateway accepted an invalid request instead of rejecting it (silent dropping or clamping).');
+  if (status >= 200 && status < 300) return fail(expected, `accepted: ${describe(ex)}`, [ex], acceptedNote(exp));
   if (status >= 500) return fail(expected, describe(ex), [ex], RETRY_NOTE);
   if (!exp.statuses.includes(status)) {
     const note =

@@ -1,5 +1,6 @@
 // docs/checks.md, generated from the check registry (scripts/checks-doc.ts writes it; a test fails
 // when the file is stale).
+import { linkCitations } from './citations.js';
 import { GENERATIONS } from './generations.js';
 import { CHECKS, checkCost } from './registry.js';
 
@@ -8,7 +9,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function renderChecksDoc(): string {
   const rows = CHECKS.map(
     (c) =>
-      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${cell(c.rule)} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
+      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${linkCitations(cell(c.rule), 'sources.md')} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
   );
   const gens = Object.values(GENERATIONS).map((g) => `| \`${g.kind}\` | ${cell(g.cost)} | ${cell(g.doc)} |`);
   return [
@@ -22,7 +23,8 @@ export function renderChecksDoc(): string {
     'the table at the end). `--max-images` caps the total; checks',
     'whose generations no longer fit are skipped with the reason. "examples-only" checks pass against a mock that only',
     "serves the spec's examples (Prism on generated/openapi.json): `--only examples-only` selects them. \"opt-in\" checks",
-    'run only when `--only` names them (`--only timeouts`).',
+    'run only when `--only` names them (`--only timeouts`). Citations in the rules (facts §N, ref 00N) link to',
+    '[sources.md](sources.md), which says what each one stands for and where its public source is.',
     '',
     '| id | title | severity | rule | cost | runs |',
     '|---|---|---|---|---|---|',

@@ -10,6 +10,7 @@ import { HttpClient, type Exchange, type HttpRequest } from './http.js';
 import { ImageGallery, inspectItems, type InspectedItem } from './inspect-images.js';
 import { imagesIn } from './preflight.js';
 import type { ProgressListener } from './progress-listener.js';
+import { imageOrigin } from './run-images.js';
 import type { Redactor } from './redact.js';
 import type { GenerationKind, Target } from './types.js';
 
@@ -230,10 +231,15 @@ export class RunContext {
     const ex = 'exchange' in gen ? gen.exchange : gen;
     let p = this.shared.inspected.get(ex);
     if (!p) {
-      p = inspectItems(this, ex, 'exchange' in gen ? `${gen.kind} ${gen.target.name}` : ex.label);
+      p = inspectItems(this, ex, 'exchange' in gen ? `${gen.kind} ${gen.target.name}` : ex.label, imageOrigin(this, ex, 'exchange' in gen ? gen.kind : undefined));
       this.shared.inspected.set(ex, p);
     }
     return p;
+  }
+
+  /** A check already had the images of this answer inspected (and thumbnailed). */
+  inspectedAnswer(ex: Exchange): boolean {
+    return this.shared.inspected.has(ex);
   }
 
   /** Catalogue models of the profile (for foreign sizes etc.). */

@@ -17,7 +17,8 @@ import { RetryPolicy, DEFAULT_MAX_WAIT_MS } from './retry-policy.js';
 import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
 import { plannedResults, planEntries, runEntries } from './runner.js';
-import type { CheckResult, ConformanceOptions, ConformanceReport, Plan, Summary, Target } from './types.js';
+import { collectRunImages, linkImagesToChecks } from './run-images.js';
+import type { CheckResult, ConformanceOptions, ConformanceReport, Plan, RunEvent, Summary, Target } from './types.js';
 
 export * from './types.js';
 export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
@@ -172,13 +173,17 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
     if (!unreachable) {
       for (const message of [...notes, ...hints]) options.onEvent?.({ type: 'note', message });
-      options.onEvent?.({ type: 'plan', plan });
+      options.onEvent?.({ type: 'plan', plan, checks: entries.length });
+      const onEvent = options.onEvent;
       results = await runEntries(ctx, entries, {
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        // Results carry the images made so far, for the console's progress and ETA.
+        ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'result' ? { ...e, imagesMade: ctx.imagesReturned } : e) } : {}),
       });
+      await collectRunImages(ctx);
+      linkImagesToChecks(ctx.gallery.samples, results);
     }
   } finally {
     progress?.close();
@@ -206,6 +211,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     results,
     exchanges: http.exchanges.map((e) => http.toRecord(e)),
     images: ctx.gallery.samples,
+    ...(ctx.gallery.notShown ? { imagesNotShown: ctx.gallery.notShown } : {}),
     exitCode: exitCodeOf(summary, Boolean(unreachable), options.requireAll),
   };
   return redactor.redactDeep(report);

@@ -70,9 +70,22 @@ export interface CheckDef {
 export interface ImageSample {
   /** Which check/generation produced it. */
   label: string;
+  /** Read from the decoded bytes, not from the request. */
   format: string;
   width: number;
   height: number;
+  /** The model the request named; with `modelFrom: 'default'`, the profile's default for a request that named none. */
+  model?: string;
+  modelFrom?: 'request' | 'default' | 'unknown';
+  /** The shared generation kind, when the image came from one. */
+  generation?: string;
+  /** Sequence number of the answer that carried the image (and of its download, for `url` items). */
+  exchange?: number;
+  download?: number;
+  /** Position in the answer's `data` (or among streamed completions). */
+  index?: number;
+  /** Keys of the check results that cite the answer or the download. */
+  checks?: string[];
   /** Thumbnail as a data: URL (downscaled, size-capped). */
   dataUrl: string;
 }
@@ -161,6 +174,8 @@ export interface ConformanceReport {
   results: CheckResult[];
   exchanges: ExchangeRecord[];
   images: ImageSample[];
+  /** Images the run made beyond the report's thumbnail cap (not in `images`). */
+  imagesNotShown?: number;
   /** 0: every MUST check that ran passed; 1: a MUST check failed or errored (or, with requireAll, did not run); 2: unreachable / preflight. */
   exitCode: 0 | 1 | 2;
 }
@@ -205,6 +220,8 @@ export interface ConformanceOptions {
 
 export type RunEvent =
   | { type: 'note'; message: string }
-  | { type: 'plan'; plan: Plan }
+  /** `checks`: how many results the run will report (progress counters). */
+  | { type: 'plan'; plan: Plan; checks?: number }
   | { type: 'start'; key: string; title: string }
-  | { type: 'result'; result: CheckResult };
+  /** `imagesMade`: images made so far in the run (progress and ETA). */
+  | { type: 'result'; result: CheckResult; imagesMade?: number };

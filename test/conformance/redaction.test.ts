@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Redactor, runConformance, type ConformanceReport } from '../../src/conformance/index.js';
 import { ConsoleReporter } from '../../src/conformance/reporters/console.js';
+import { renderGithub } from '../../src/conformance/reporters/github.js';
 import { renderHtml } from '../../src/conformance/reporters/html.js';
 import { renderJson } from '../../src/conformance/reporters/json.js';
 import { renderJunit } from '../../src/conformance/reporters/junit.js';
@@ -48,6 +49,7 @@ function outputs(report: ConformanceReport, redactor: Redactor): Record<string, 
     json: renderJson(report, redactor),
     junit: renderJunit(report, redactor),
     html: renderHtml(report, redactor),
+    github: renderGithub(report, redactor),
     raw: JSON.stringify(report),
   };
 }

@@ -5,6 +5,7 @@ import { decodeImage, decodePlainBase64 } from '../../images/index.js';
 import { fail, pass } from '../assert.js';
 import type { Generation, RunContext } from '../context.js';
 import { bodyText, describe, header, isJsonMediaType, isObject, mediaType } from '../exchange.js';
+import { imageOrigin } from '../run-images.js';
 import { parseSse, type SseEvent } from '../sse.js';
 import type { CheckDef, Outcome } from '../types.js';
 import { generationCheck } from './generation-check.js';
@@ -158,7 +159,7 @@ export const streamingChecks: CheckDef[] = [
         if (!decodedB64.ok) return fail(expected, `b64_json is not plain base64: ${decodedB64.reason}`, [gen.exchange]);
         const d = await decodeImage(decodedB64.bytes);
         if (!d.ok) return fail(expected, `does not decode: ${d.reason}`, [gen.exchange]);
-        await ctx.gallery.add(`stream ${t.name} completed`, decodedB64.bytes, d);
+        await ctx.gallery.add(`stream ${t.name} completed`, decodedB64.bytes, d, { ...imageOrigin(ctx, gen.exchange, gen.kind), index: 0 });
         const size = `${d.width}x${d.height}`;
         if (want.size && size !== want.size) return fail(expected, `${d.format} ${size}`, [gen.exchange]);
         if (want.format !== 'any' && d.format !== want.format) return fail(expected, `${d.format} ${size}`, [gen.exchange]);

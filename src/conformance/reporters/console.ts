@@ -2,6 +2,7 @@
 // "running …" line on a TTY), then a summary table and, for each failure, expected vs observed, the
 // rule and a curl reproduction. Everything written goes through the redactor.
 import type { Redactor } from '../redact.js';
+import { RunProgress } from './progress.js';
 import type { CheckResult, ConformanceReport, Plan, RunEvent, Status } from '../types.js';
 import { attemptsText, verdictLines } from '../verdict.js';
 
@@ -20,6 +21,9 @@ export class ConsoleReporter {
   private readonly tty: boolean;
   private readonly color: boolean;
   private live = false;
+  private progress: RunProgress | undefined;
+  private running: { key: string; title: string } | undefined;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly out: Out,
@@ -45,18 +49,34 @@ export class ConsoleReporter {
 
   readonly onEvent = (event: RunEvent): void => {
     if (event.type === 'note') this.write(`note: ${event.message}\n`);
-    else if (event.type === 'plan') this.write(formatPlan(event.plan));
-    else if (event.type === 'start') {
+    else if (event.type === 'plan') {
+      this.write(formatPlan(event.plan));
+      if (event.checks) this.progress = new RunProgress(event.checks, event.plan.images);
+    } else if (event.type === 'start') {
       if (!this.tty) return;
-      this.clearLive();
-      const width = Math.max(40, (this.out.columns ?? 100) - 1);
-      this.write(`… ${event.key}  ${event.title}`.slice(0, width));
-      this.live = true;
+      this.running = { key: event.key, title: event.title };
+      this.drawLive();
+      // A long generation keeps the ETA counting down.
+      this.ticker ??= setInterval(() => this.drawLive(), 1000).unref();
     } else {
+      this.progress?.record(event.imagesMade);
       this.clearLive();
       this.write(`${this.line(event.result)}\n`);
+      if (this.running?.key === event.result.key) this.running = undefined;
+      else if (this.tty) this.drawLive();
     }
   };
+
+  /** The live line (TTY only): `[n/N] ETA … key title`, cut to the terminal width. */
+  private drawLive(): void {
+    if (!this.running) return;
+    this.clearLive();
+    const width = Math.max(40, (this.out.columns ?? 100) - 1);
+    const counter = this.progress ? `${this.progress.label()}  ` : '… ';
+    const text = `${counter}${this.running.key}  ${this.running.title}`.replace(/\s*[\r\n\t]+\s*/g, ' ');
+    this.write(text.length > width ? `${text.slice(0, width - 1)}…` : text);
+    this.live = true;
+  }
 
   line(r: CheckResult): string {
     const detail = r.status === 'pass' ? r.observed : r.status === 'fail' ? `expected ${r.expected}; observed ${r.observed}` : r.reason;
@@ -67,6 +87,8 @@ export class ConsoleReporter {
 
   /** Summary table and failure details (call once at the end). */
   finish(report: ConformanceReport): void {
+    clearInterval(this.ticker);
+    this.running = undefined;
     this.clearLive();
     this.write(formatSummary(report, (c, t) => this.paint(c, t)));
   }
