@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // imagegen-contract <command>: dispatches to one module per command. Usage errors exit 2 with one
 // line on stderr, never a stack trace.
+import { BROKEN_PIPE_EXIT } from './run-stopper.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
@@ -26,10 +27,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // `imagegen-contract conform --list-checks | head`: a reader that goes away ends the output, not a stack trace.
+// A command that watches stdout itself (a conform run stops and still writes its reports) handles it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    if (stream.listenerCount('error') > 1) return;
+    process.exit(process.exitCode ?? BROKEN_PIPE_EXIT);
   });
 }
 

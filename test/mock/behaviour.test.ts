@@ -3,7 +3,7 @@
 // rate limits, CORS, body limits, and the three profiles.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connectSocket } from 'socket.io-client';
 import { errorKind, errorKinds } from '../../src/contract/errors.js';
 import { findModel, sizeProblem } from '../../src/contract/catalogue.js';
@@ -630,8 +630,9 @@ describe('profiles', () => {
       for (const event of ['progress', 'completed', 'failed']) socket.on(event, (data) => seen.push({ event, data }));
       const a = await post(`${oc.url}/images/generations`, { model: 'dall-e-2', prompt: 'x', n: 2 });
       expect(a.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 50));
-      const mine = seen.filter((e) => e.data.request_id === a.headers.get('x-request-id'));
+      const mineOf = () => seen.filter((e) => e.data.request_id === a.headers.get('x-request-id'));
+      await vi.waitFor(() => expect(mineOf().map((e) => e.event)).toContain('completed'), { timeout: 10_000, interval: 25 });
+      const mine = mineOf();
       expect(mine.length).toBeGreaterThanOrEqual(3);
       expect(mine[0]).toMatchObject({ event: 'progress', data: { percent: 0 } });
       const percents = mine.filter((e) => e.event === 'progress').map((e) => e.data.percent);
@@ -645,8 +646,11 @@ describe('profiles', () => {
       const requestId = res.headers.get('x-request-id');
       await res.body!.getReader().read();
       controller.abort();
-      await new Promise((r) => setTimeout(r, 400));
-      const events = seen.filter((e) => e.data.request_id === requestId).map((e) => e.event);
+      // Wait for the failed event (not a fixed delay: a loaded machine can take longer), then make sure nothing follows it.
+      const eventsOf = () => seen.filter((e) => e.data.request_id === requestId).map((e) => e.event);
+      await vi.waitFor(() => expect(eventsOf()).toContain('failed'), { timeout: 10_000, interval: 25 });
+      await new Promise((r) => setTimeout(r, 100));
+      const events = eventsOf();
       expect(events.at(-1)).toBe('failed');
       expect(events).not.toContain('completed');
     } finally {

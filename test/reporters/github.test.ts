@@ -76,7 +76,7 @@ describe('--report github', () => {
   });
 
   it('conform writes the annotations to stdout for a failing gateway', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conform', '--base-url', 'http://127.0.0.1:9/v1', '--report', 'github', '--only', 'negative.missing-prompt'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', IMAGEGEN_API_KEY: '' } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'conform', '--base-url', 'http://127.0.0.1:9/v1', '--report', 'github', '--only', 'negative.missing-prompt'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', IMAGEGEN_API_KEY: 'sk-github-test' } });
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/^::error title=imagegen-contract%3A gateway unreachable::cannot reach /m);
   });
