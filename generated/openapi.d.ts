@@ -280,7 +280,10 @@ export interface components {
         /**
          * Known error codes
          * @description The `error.code` values this contract defines, each with the status it comes with. Servers may send
-         *     other codes or `null`; these are the ones the mock sends and the suite knows.
+         *     other codes or `null`; these are the ones the mock sends and the suite knows. Codes marked
+         *     `x-contractual` (with the reason) are ones clients branch on: a compatible gateway MUST send them for
+         *     their fault (contract tier). Every other code, `param` and `type` is OpenAI fidelity (SHOULD; MUST
+         *     under `--strict`), because the facts sheet (§2.1 notes) shows `code` is often null and gateways differ.
          */
         ErrorCode: "content_policy_violation" | "moderation_blocked" | "invalid_size" | "invalid_value" | "invalid_type" | "unknown_parameter" | "missing_required_parameter" | "string_above_max_length" | "invalid_image" | "invalid_api_key" | "model_not_found" | "unsupported_operation" | "not_found" | "media_expired" | "request_too_large" | "unsupported_media_type" | "rate_limit_exceeded" | "insufficient_quota" | "server_error" | "bad_gateway" | "service_unavailable" | "gateway_timeout";
         /**

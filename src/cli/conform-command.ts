@@ -21,8 +21,10 @@ import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { RunStopper } from './run-stopper.js';
 import { formatDryRun } from './dry-run.js';
+import { EXPECTATION_OPTIONS, EXPECTATION_USAGE, expectationOptions } from './conform-expectations.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_DEADLINE_SECONDS = 1800;
 
 /** The gateway could not be reached at all: one line, exit 2 (main.ts honours exitCode). */
 export class UnreachableError extends Error {
@@ -52,11 +54,14 @@ options:
                           (default ${DEFAULT_MAX_WAIT_MS / 1000}; 0 never waits)
   --require-all           exit 1 when a MUST check that applies did not run (budget, rate limit, ...)
   --timeout SECONDS       per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})
+  --deadline SECONDS      deadline of the whole run (default ${DEFAULT_DEADLINE_SECONDS}); checks not finished by then
+                          are skipped as "not run: deadline" and the reports are still written
   --only ID,...           run only these checks: ids, areas such as 'negative', or 'examples-only';
                           opt-in checks (timeouts) run only when named here
   --skip ID,...           leave these checks out
   --report FORMAT=PATH    write a report: json=PATH, junit=PATH, html=PATH (repeatable);
                           github: GitHub Actions annotations on stdout (or github=PATH)
+${EXPECTATION_USAGE}
   --list-checks           list the checks and exit
   -h, --help              this help
 
@@ -104,18 +109,20 @@ export async function run(argv: string[]): Promise<number> {
     'require-all': { type: 'boolean' },
     'no-auth': { type: 'boolean' },
     timeout: { type: 'string' },
+    deadline: { type: 'string' },
     only: { type: 'string', multiple: true },
     skip: { type: 'string', multiple: true },
     report: { type: 'string', multiple: true },
     'list-checks': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    ...EXPECTATION_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
   if (values['list-checks']) {
-    for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(46)} ${c.severity.padEnd(6)} ${checkCost(c).padEnd(28)} ${c.optIn ? '(opt-in) ' : ''}${c.title}\n`);
+    for (const c of CHECKS) process.stdout.write(`${c.id.padEnd(46)} ${c.severity.padEnd(6)} ${(c.tier ?? 'contract').padEnd(8)} ${checkCost(c).padEnd(28)} ${c.optIn ? '(opt-in) ' : ''}${c.title}\n`);
     return 0;
   }
   const baseUrl = values['base-url'] as string | undefined;
@@ -127,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--base-url is not a URL: '${baseUrl.slice(0, 200)}'`);
   }
   if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError(`--base-url must be http(s): '${baseUrl.slice(0, 200)}'`);
+  const expectations = expectationOptions(values);
   let profile: Profile;
   try {
     profile = loadProfile((values.profile as string | undefined) ?? 'openai');
@@ -150,6 +158,9 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutRaw}'`);
+  const deadlineRaw = values.deadline as string | undefined;
+  const deadlineSeconds = deadlineRaw === undefined ? DEFAULT_DEADLINE_SECONDS : Number(deadlineRaw);
+  if (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0) throw new UsageError(`--deadline must be a positive number of seconds, got '${deadlineRaw}'`);
   const apiKey = (values['api-key'] as string | undefined) || process.env.IMAGEGEN_API_KEY || undefined;
   const models = list(values.model as string[] | undefined);
   const dryRun = Boolean(values['dry-run']);
@@ -171,8 +182,10 @@ export async function run(argv: string[]): Promise<number> {
     ...(maxWait !== undefined ? { maxRetryWaitMs: Math.round(maxWait * 1000) } : {}),
     ...(values['require-all'] ? { requireAll: true } : {}),
     timeoutMs: Math.round(timeoutSeconds * 1000),
+    deadlineMs: Math.round(deadlineSeconds * 1000),
     only,
     skip,
+    ...expectations,
   };
   if (dryRun) {
     let planned;

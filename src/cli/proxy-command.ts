@@ -1,6 +1,7 @@
 // `imagegen-contract proxy --upstream URL`: a validation proxy that reports contract violations in
 // live traffic from any client (point the client's base URL at the printed address).
 import { startProxy } from '../proxy/index.js';
+import { violationLine } from '../proxy/violation-log.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
@@ -35,7 +36,8 @@ export async function run(argv: string[]): Promise<number> {
     upstream: upstream.href,
     port,
     host: values.host,
-    onViolation: (v) => process.stdout.write(`violation ${v.method} ${v.path} ${v.status} [${v.rule}] ${v.message}\n`),
+    // Messages are already redacted; the upstream's text is made terminal-safe (no escapes, no CR).
+    onViolation: (v) => process.stdout.write(`${violationLine(v)}\n`),
   });
   process.stdout.write(`imagegen-contract proxy: ${proxy.url} -> ${upstream.href}\n`);
   await new Promise<void>((resolve) => {
@@ -43,6 +45,6 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await proxy.close();
-  process.stdout.write(`${proxy.violations.length} violation(s) seen\n`);
+  process.stdout.write(`${proxy.violationCount} violation(s) seen\n`);
   return 0;
 }

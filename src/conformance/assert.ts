@@ -1,7 +1,8 @@
 // Outcome builders and the judgements many checks share: the error envelope, a client error's
 // status, a successful generation. Texts say what was expected and what was seen.
 import { constVocabulary, operation as specOperation } from '../contract/spec.js';
-import { errorKind } from '../contract/errors.js';
+import { errorForms, errorKind, type ErrorForm } from '../contract/errors.js';
+import type { ErrorEnvelope } from '../contract/profiles.js';
 import type { SchemaProblem, SpecValidator } from '../contract/validator.js';
 import { describe, excerpt, header, isJsonMediaType, isObject, mediaType, parseJson } from './exchange.js';
 import type { Exchange } from './http.js';
@@ -29,8 +30,14 @@ export const RETRY_NOTE =
 export const CONNECTION_NOTE =
   'The server dropped the connection without an answer the client could read; SDKs report a connection error and retry it (facts §3.4). Answer with the status, then close gracefully.';
 
-/** Problems of an OpenAI error envelope (empty when complete). */
-export function envelopeProblems(ex: Exchange, validator: SpecValidator): string[] {
+/** The error body dialects of the OpenAI-compatible operations (profile `errorEnvelope`). */
+export type ErrorDialect = ErrorEnvelope;
+
+/**
+ * Problems of an OpenAI error envelope (empty when complete). `openai`: all four keys (facts §1.7);
+ * `openai-without-param`: ref 001's three keys, `param` optional.
+ */
+export function envelopeProblems(ex: Exchange, validator: SpecValidator, dialect: ErrorDialect = 'openai'): string[] {
   const problems: string[] = [];
   const type = mediaType(ex);
   if (!isJsonMediaType(type)) problems.push(`content-type is '${header(ex, 'content-type') ?? 'absent'}', not application/json (SDKs do not parse it)`);
@@ -42,7 +49,8 @@ export function envelopeProblems(ex: Exchange, validator: SpecValidator): string
     return [...problems, `no 'error' object (top-level: ${keys || 'empty'}); SDKs leave code/param/type empty`];
   }
   const e = body.error;
-  for (const key of ['message', 'type', 'param', 'code']) if (!(key in e)) problems.push(`error.${key} is missing (all four keys are required)`);
+  const required = dialect === 'openai' ? ['message', 'type', 'param', 'code'] : ['message', 'type', 'code'];
+  for (const key of required) if (!(key in e)) problems.push(`error.${key} is missing (${dialect === 'openai' ? 'all four keys are required' : 'message, type and code are required'})`);
   if ('message' in e && (typeof e.message !== 'string' || e.message.trim() === '')) problems.push(`error.message is ${JSON.stringify(e.message)}, not a non-empty string`);
   for (const key of ['param', 'code'] as const) {
     if (!(key in e)) continue;
@@ -50,8 +58,12 @@ export function envelopeProblems(ex: Exchange, validator: SpecValidator): string
     if (v === '') problems.push(`error.${key} is "" (must be a string or null, never empty)`);
     else if (v !== null && typeof v !== 'string') problems.push(`error.${key} is ${JSON.stringify(v)} (${typeof v}), not a string or null`);
   }
+  // A code that is the HTTP status again (LiteLLM's code "400", facts §4.5) tells clients nothing to branch on.
+  if (typeof e.code === 'string' && /^\d{3}$/.test(e.code)) problems.push(`error.code is ${JSON.stringify(e.code)}: the HTTP status again, not a machine-readable code (string or null)`);
   if (problems.length === 0) {
-    for (const p of validator.problems('ErrorResponse', body).slice(0, 3)) problems.push(`schema ErrorResponse: ${p.path} ${p.message}`);
+    // The three-key dialect is the four-key schema with param left out.
+    const asFour = 'param' in e ? body : { ...body, error: { ...e, param: null } };
+    for (const p of validator.problems('ErrorResponse', asFour).slice(0, 3)) problems.push(`schema ErrorResponse: ${p.path} ${p.message}`);
   }
   return problems;
 }
@@ -77,14 +89,15 @@ export function declaredStatuses(operationId: string): number[] {
 }
 
 export interface ClientErrorExpectation {
-  /** Acceptable statuses, first = the contract's (e.g. [400] or [413, 400]). */
+  /** Statuses the contract accepts, first = OpenAI's (e.g. [400], [413, 400], [404, 400]). */
   statuses: number[];
-  /** Error kind whose code (and param, unless `param` is given) the answer must carry. */
+  /** Error kind: its code is contract where the spec marks it contractual, else fidelity (with `param` and `type`). */
   kind?: string;
-  /** Expected param (overrides the kind's example param); undefined = not checked. */
+  /** Expected param (overrides the kind's example param); undefined = the kind's. */
   param?: string | null;
-  envelope?: 'openai' | 'native';
-  /** Native envelope: the error.code expected (VALIDATION_ERROR, UNAUTHENTICATED, ...). */
+  /** Default: the profile's `errorEnvelope` (OpenAI-compatible operations). */
+  envelope?: ErrorDialect | 'native';
+  /** Native envelope: the error.code expected (VALIDATION_ERROR, UNAUTHENTICATED, ...): ref 000 documents them, so contract. */
   nativeCode?: string;
   what: string;
   /** Why a 2xx answer matters, when the default for the expected status does not say it. */
@@ -105,14 +118,33 @@ function acceptedNote(exp: ClientErrorExpectation): string {
   return exp.acceptedNote ?? ACCEPTED_NOTE[exp.statuses[0] ?? 400] ?? ACCEPTED_INVALID_NOTE;
 }
 
-/** Judges an answer to an invalid request: a 4xx from `statuses` with a complete error envelope. */
-export function judgeClientError(ex: Exchange, validator: SpecValidator, exp: ClientErrorExpectation): Outcome {
-  const want = `${exp.statuses.join(' or ')} with a complete ${exp.envelope === 'native' ? 'native' : 'OpenAI'} error envelope${codeText(exp)}`;
-  const expected = `${exp.what}: ${want}`;
+/** What the error judges read from the run: the validator and the profile's dialect. */
+export interface ErrorJudgeContext {
+  validator: SpecValidator;
+  profile: { errorEnvelope: ErrorDialect };
+}
+
+function dialectOf(ctx: ErrorJudgeContext, exp: ClientErrorExpectation): ErrorDialect | 'native' {
+  return exp.envelope ?? ctx.profile.errorEnvelope;
+}
+
+/**
+ * Contract tier of an answer to an invalid request: a 4xx from `statuses` (never 2xx, never 5xx) with
+ * the complete error envelope of the profile's dialect, and the code where clients branch on it
+ * (ErrorCode `x-contractual`) or where ref 000 documents it (native codes).
+ */
+export function judgeClientError(ex: Exchange, ctx: ErrorJudgeContext, exp: ClientErrorExpectation): Outcome {
+  const dialect = dialectOf(ctx, exp);
+  const contractual = exp.kind && dialect !== 'native' ? errorKind(exp.kind).contractual : undefined;
+  const codes = exp.kind && contractual ? [...new Set(errorForms(exp.kind).map((f) => f.code))] : [];
+  const codeWant = dialect === 'native' ? (exp.nativeCode ? ` (code ${exp.nativeCode})` : '') : codes.length ? ` (code ${codes.map((c) => JSON.stringify(c)).join(' or ')})` : '';
+  const envelopeName = dialect === 'native' ? 'native' : dialect === 'openai' ? 'OpenAI' : 'OpenAI (param optional)';
+  const expected = `${exp.what}: ${exp.statuses.join(' or ')} with a complete ${envelopeName} error envelope${codeWant}`;
   if (!ex.response) return fail(expected, describe(ex), [ex], ex.error?.kind === 'network' ? CONNECTION_NOTE : undefined);
   const status = ex.response.status;
   if (status >= 200 && status < 300) return fail(expected, `accepted: ${describe(ex)}`, [ex], acceptedNote(exp));
-  if (status >= 500) return fail(expected, describe(ex), [ex], RETRY_NOTE);
+  // A 5xx is a client error mislabelled - unless the contract itself gives that status (ref 000's BACKEND_ERROR is 502).
+  if (status >= 500 && !exp.statuses.includes(status)) return fail(expected, describe(ex), [ex], RETRY_NOTE);
   if (!exp.statuses.includes(status)) {
     const note =
       status >= 400 && status < 500 && ![400, 401, 403, 404, 409, 413, 415, 429].includes(status)
@@ -120,30 +152,35 @@ export function judgeClientError(ex: Exchange, validator: SpecValidator, exp: Cl
         : undefined;
     return fail(expected, describe(ex), [ex], note);
   }
-  const problems = exp.envelope === 'native' ? nativeEnvelopeProblems(ex, validator) : envelopeProblems(ex, validator);
+  const problems = dialect === 'native' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator, dialect);
   if (problems.length) return fail(expected, `${status}: ${problems.join('; ')}`, [ex]);
-  if (exp.envelope === 'native' && exp.nativeCode) {
-    const code = (parseJson(ex) as { value: { error: { code: unknown } } }).value.error.code;
-    if (code !== exp.nativeCode) return fail(expected, `${status} with error.code ${JSON.stringify(code)}`, [ex]);
-  }
-  if (exp.envelope !== 'native' && exp.kind) {
-    const e = (parseJson(ex) as { value: { error: { code: unknown; param: unknown } } }).value.error;
-    const k = errorKind(exp.kind);
-    const wantParam = exp.param !== undefined ? exp.param : k.body.error.param;
-    const mismatches: string[] = [];
-    if (e.code !== k.body.error.code) mismatches.push(`code ${JSON.stringify(e.code)} (expected ${JSON.stringify(k.body.error.code)})`);
-    if (e.param !== wantParam) mismatches.push(`param ${JSON.stringify(e.param)} (expected ${JSON.stringify(wantParam)})`);
-    if (mismatches.length) return fail(expected, `${status} with ${mismatches.join(', ')}`, [ex]);
-  }
+  const e = (parseJson(ex) as { value: { error: { code: unknown } } }).value.error;
+  if (dialect === 'native' && exp.nativeCode && e.code !== exp.nativeCode) return fail(expected, `${status} with error.code ${JSON.stringify(e.code)}`, [ex]);
+  if (codes.length && !codes.includes(e.code as string | null))
+    return fail(expected, `${status} with code ${JSON.stringify(e.code)}`, [ex], `Clients branch on this code: ${contractual}`);
   return pass(`${status} with a complete error envelope${observedCode(ex)}`, ex);
 }
 
-function codeText(exp: ClientErrorExpectation): string {
-  if (exp.envelope === 'native') return exp.nativeCode ? ` (code ${exp.nativeCode})` : '';
-  if (!exp.kind) return '';
-  const k = errorKind(exp.kind);
-  const param = exp.param !== undefined ? exp.param : k.body.error.param;
-  return ` (code ${JSON.stringify(k.body.error.code)}, param ${JSON.stringify(param)})`;
+/**
+ * Fidelity tier of the same answer: OpenAI's status (the first of `statuses`) and one of the
+ * (code, param, type) forms OpenAI gives for the fault (the spec example and its `alternatives`).
+ * Under the three-key dialect an absent `param` is not judged.
+ */
+export function judgeErrorFidelity(ex: Exchange, ctx: ErrorJudgeContext, exp: ClientErrorExpectation): Outcome {
+  const dialect = dialectOf(ctx, exp);
+  if (!exp.kind || dialect === 'native') return skip('no OpenAI error code is expected for this fault');
+  const forms = errorForms(exp.kind, exp.param);
+  const formText = (f: ErrorForm) => `code ${JSON.stringify(f.code)}, param ${JSON.stringify(f.param)}, type ${JSON.stringify(f.type)}`;
+  const expected = `${exp.what}: ${exp.statuses[0]} with ${forms.map(formText).join(' | ')}`;
+  const parsed = parseJson(ex);
+  const e = parsed.ok && isObject(parsed.value) && isObject(parsed.value.error) ? parsed.value.error : undefined;
+  if (!ex.response || !e) return skip(`the answer is not an error envelope (its contract check fails): ${describe(ex).slice(0, 120)}`, ex);
+  const status = ex.response.status;
+  const paramJudged = dialect === 'openai' || 'param' in e;
+  const matches = forms.some((f) => e.code === f.code && e.type === f.type && (!paramJudged || e.param === f.param));
+  if (status === exp.statuses[0] && matches) return pass(`${status} with code ${JSON.stringify(e.code)}, param ${paramJudged ? JSON.stringify(e.param) : '(absent)'}`, ex);
+  const seen = `${status} with code ${JSON.stringify(e.code)}, param ${'param' in e ? JSON.stringify(e.param) : '(absent)'}, type ${JSON.stringify(e.type)}`;
+  return fail(expected, seen, [ex], 'OpenAI fidelity: clients that read code/param/type (SDK APIError fields, facts §3.3) see different values than from OpenAI.');
 }
 
 function observedCode(ex: Exchange): string {

@@ -3,13 +3,14 @@
 import { linkCitations } from './citations.js';
 import { GENERATIONS } from './generations.js';
 import { CHECKS, checkCost } from './registry.js';
+import { UNOBSERVABLE } from './unobservable.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderChecksDoc(): string {
   const rows = CHECKS.map(
     (c) =>
-      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${linkCitations(cell(c.rule), 'sources.md')} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
+      `| \`${c.id}\` | ${cell(c.title)} | ${c.severity} | ${c.tier ?? 'contract'} | ${linkCitations(cell(c.rule), 'sources.md')} | ${cell(checkCost(c))} | ${c.scope === 'model' ? 'per model' : 'once'}${c.examplesOnly ? ', examples-only' : ''}${c.optIn ? ', opt-in' : ''} |`,
   );
   const gens = Object.values(GENERATIONS).map((g) => `| \`${g.kind}\` | ${cell(g.cost)} | ${cell(g.doc)} |`);
   return [
@@ -26,9 +27,22 @@ export function renderChecksDoc(): string {
     'run only when `--only` names them (`--only timeouts`). Citations in the rules (facts §N, ref 00N) link to',
     '[sources.md](sources.md), which says what each one stands for and where its public source is.',
     '',
-    '| id | title | severity | rule | cost | runs |',
-    '|---|---|---|---|---|---|',
+    'Tier: `contract` checks bind every compatible gateway (status, envelope of the profile\'s dialect, shapes, images,',
+    'rules enforced; codes clients branch on, marked `x-contractual` in the spec). `fidelity` checks (ids ending',
+    "`-fidelity`) hold the gateway to OpenAI's exact status, code, param and type, accepting every alternative the spec",
+    'lists (`x-error.alternatives`); they are SHOULD, and MUST under `--strict` or a profile with `strict: true`.',
+    '',
+    '| id | title | severity | tier | rule | cost | runs |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '## Documented features no check can observe',
+    '',
+    'Every feature the five reference gateways document has a check above, or a line here saying why it cannot be seen from outside.',
+    '',
+    '| feature | source | why |',
+    '|---|---|---|',
+    ...UNOBSERVABLE.map((u) => `| ${cell(u.feature)} | ${cell(u.source)} | ${cell(u.why)} |`),
     '',
     '## Shared generations',
     '',

@@ -12,7 +12,7 @@ import { imagesIn } from './preflight.js';
 import type { ProgressListener } from './progress-listener.js';
 import { imageOrigin } from './run-images.js';
 import type { Redactor } from './redact.js';
-import type { GenerationKind, Target } from './types.js';
+import type { GenerationKind, Target, TriggerKind } from './types.js';
 
 export interface Generation {
   kind: GenerationKind;
@@ -31,6 +31,8 @@ export interface RunContextInit {
   budget: Budget;
   gallery: ImageGallery;
   progress?: ProgressListener;
+  triggers?: Partial<Record<TriggerKind, string>>;
+  waitUrlExpiry?: boolean;
   /** The run's own signal (interruption): shared generations stop with it, not with one check. */
   signal?: AbortSignal;
 }
@@ -74,6 +76,10 @@ export class RunContext {
   readonly keyProvided: boolean;
   /** For the official SDK checks only; everything else sends it through `http`. */
   readonly apiKey: string | undefined;
+  /** How the owner makes the gateway produce errors only it can trigger (`--trigger`). */
+  readonly triggers: Partial<Record<TriggerKind, string>>;
+  /** `--wait-url-expiry`: the URL-lifetime check may wait for URLs to expire. */
+  readonly waitUrlExpiry: boolean;
   /** The running check's own state (undefined on the run-level context). */
   readonly scope: CheckScope | undefined;
 
@@ -97,6 +103,8 @@ export class RunContext {
     if (init.progress) this.progress = init.progress;
     this.keyProvided = Boolean(init.apiKey);
     this.apiKey = init.apiKey;
+    this.triggers = init.triggers ?? {};
+    this.waitUrlExpiry = init.waitUrlExpiry === true;
   }
 
   /** The view a check runs with: its own abort signal and record of the exchanges it saw. */

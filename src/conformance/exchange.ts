@@ -50,7 +50,7 @@ export function describe(ex: Exchange): string {
   const parts = [`${r.status} (${type})`];
   if (redirect) parts.push(`redirect to ${redirect.location} not followed`);
   if (ex.error) parts.push(ex.error.message);
-  const text = type.startsWith('image/') ? `<${r.body.length} bytes>` : excerpt(bodyText(ex));
+  const text = type.startsWith('image/') ? `<${r.bytes} bytes>` : excerpt(bodyText(ex));
   if (text) parts.push(text);
   return parts.join(': ');
 }

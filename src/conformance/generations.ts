@@ -15,7 +15,7 @@ import {
   type RangeParam,
 } from '../contract/catalogue.js';
 import { deref, requestParamEnum, spec } from '../contract/spec.js';
-import { servesOperation } from '../contract/profiles.js';
+import { metadataMode, servesOperation } from '../contract/profiles.js';
 import { renderPng } from '../images/index.js';
 import type { MultipartPart, RequestBody } from './http.js';
 import type { GenerationKind, Target } from './types.js';
@@ -97,6 +97,15 @@ export function lowestQuality(m: Model | undefined): string | undefined {
   return enumParam(m, 'quality')?.values.find((v) => v !== 'auto');
 }
 
+/**
+ * The quality cheap requests send: the lowest one where it is not already the default (sending
+ * `standard` to dall-e-2 is needless; a gateway documenting quality for dall-e-3 only may refuse it).
+ */
+export function cheapQuality(m: Model | undefined): string | undefined {
+  const q = lowestQuality(m);
+  return q !== undefined && q !== enumParam(m, 'quality')?.default ? q : undefined;
+}
+
 export function urlCapable(m: Model | undefined): boolean {
   return Boolean(m?.output.url && enumParam(m, 'response_format')?.values.includes('url'));
 }
@@ -174,7 +183,7 @@ function baseFields(t: Target): Record<string, unknown> {
   const m = t.model;
   const fields: Record<string, unknown> = { model: t.name, prompt: PROMPT, n: 1 };
   if (m) fields.size = smallestSize(m);
-  const q = lowestQuality(m);
+  const q = cheapQuality(m);
   if (q) fields.quality = q;
   return fields;
 }
@@ -196,7 +205,8 @@ function jsonRequest(ctx: RunContext, operation: ImageOperation, fields: Record<
       ...expect,
     },
     ...(size ? { size } : m ? { size: resolveSize(m, undefined) } : {}),
-    ...(typeof fields.quality === 'string' ? { quality: fields.quality } : {}),
+    // The price is that of the quality served: the one asked for, else the model's default.
+    ...(typeof fields.quality === 'string' ? { quality: fields.quality } : defaultQuality(m) ? { quality: defaultQuality(m)! } : {}),
   };
 }
 
@@ -219,7 +229,7 @@ function multipartRequest(
   const fields: Record<string, string> = { model: t.name, n: '1', ...extra };
   if (operation === 'createImageEdit') fields.prompt = EDIT_PROMPT;
   if (m) fields.size = smallestSize(m);
-  const q = operation === 'createImageEdit' ? lowestQuality(m) : undefined;
+  const q = operation === 'createImageEdit' ? cheapQuality(m) : undefined;
   if (q) fields.quality = q;
   const parts: MultipartPart[] = [...files, ...Object.entries(fields).map(([name, value]) => ({ name, value }))];
   return {
@@ -234,7 +244,7 @@ function multipartRequest(
       format: expectedFormat(m),
     },
     ...(fields.size ? { size: fields.size } : {}),
-    ...(q ? { quality: q } : {}),
+    ...(q ? { quality: q } : defaultQuality(m) ? { quality: defaultQuality(m)! } : {}),
   };
 }
 
@@ -257,6 +267,30 @@ function operationApplies(ctx: RunContext, t: Target, operation: ImageOperation)
 }
 
 const and = (...results: Array<true | string>): true | string => results.find((r) => r !== true) ?? true;
+
+function nativeApplies(ctx: RunContext, t: Target): true | string {
+  if (!ctx.profile.nativeEnvelope) return `profile ${ctx.profile.name} has no native envelope`;
+  return operationApplies(ctx, t, 'generateNativeImage');
+}
+
+/** The model's non-default quality (highest) and style, where it takes them. */
+export function nonDefaultQualityStyle(m: Model): Record<string, string> {
+  const out: Record<string, string> = {};
+  const q = enumParam(m, 'quality');
+  const hq = highestQuality(m);
+  if (q && hq && hq !== q.default) out.quality = hq;
+  const st = enumParam(m, 'style');
+  const other = st?.values.find((v) => v !== st.default);
+  if (other) out.style = other;
+  return out;
+}
+
+/** The other name of a target's model: its provider/model slug when named bare, its bare id when named by slug. */
+export function otherModelName(t: Target): string | undefined {
+  if (!t.model) return undefined;
+  if (t.name.includes('/')) return t.model.id;
+  return t.model.aliases.find((a) => a.includes('/') && a.endsWith(`/${t.model!.id}`));
+}
 
 export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   baseline: {
@@ -334,15 +368,15 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   values: {
     kind: 'values',
     cost: '1',
-    doc: 'non-default catalogue values (style, moderation) and the parameters the catalogue says to ignore',
+    doc: 'documented non-default values for the model (style, moderation), user and metadata where the profile takes them',
     applies(ctx, t) {
       const ok = and(operationApplies(ctx, t, 'createImage'), needsModel(t));
       if (ok !== true) return ok;
-      return Object.keys(valuesFields(t.model!)).length ? true : `catalogue: ${t.model!.id} has no optional values to vary`;
+      return Object.keys(valuesFields(ctx, t.model!)).length ? true : `neither the catalogue nor profile ${ctx.profile.name} documents optional values for ${t.model!.id}`;
     },
     images: () => 1,
     build: (ctx, t) => {
-      const fields = { ...baseFields(t), ...valuesFields(t.model!) };
+      const fields = { ...baseFields(t), ...valuesFields(ctx, t.model!) };
       if (urlCapable(t.model)) fields.response_format = 'url';
       return jsonRequest(ctx, 'createImage', fields, t);
     },
@@ -446,15 +480,57 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   native: {
     kind: 'native',
     cost: '1',
-    doc: 'native envelope generation (ref 000), n=1, smallest size',
-    applies(ctx, t) {
-      if (!ctx.profile.nativeEnvelope) return `profile ${ctx.profile.name} has no native envelope`;
-      return operationApplies(ctx, t, 'generateNativeImage');
-    },
+    doc: 'native envelope generation (ref 000), n=1, smallest size; metadata where the profile takes it',
+    applies: nativeApplies,
     images: () => 1,
     build(ctx, t) {
       const fields = baseFields(t);
+      if (metadataMode(ctx.profile) !== 'none') fields.metadata = { ...METADATA };
       return jsonRequest(ctx, 'generateNativeImage', fields, t);
+    },
+  },
+  'native-b64': {
+    kind: 'native-b64',
+    cost: '1',
+    doc: 'native generation with response_format b64_json (ref 000: inline base64)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), enumParam(t.model, 'response_format')?.values.includes('b64_json') ? true : 'catalogue: no b64_json'),
+    images: () => 1,
+    build: (ctx, t) => jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), response_format: 'b64_json' }, t),
+  },
+  'native-n': {
+    kind: 'native-n',
+    cost: '2',
+    doc: 'native generation of n=2 images (models with n.max > 1; ref 000: n typically 1-10)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), (t.model?.n.max ?? 1) > 1 ? true : `catalogue: ${t.name} makes one image per request`),
+    images: () => 2,
+    build: (ctx, t) => jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), n: 2 }, t),
+  },
+  'native-values': {
+    kind: 'native-values',
+    cost: '1 (highest quality)',
+    doc: 'native generation with the non-default quality and style (ref 000: quality standard|hd, style vivid|natural for DALL-E 3)',
+    applies: (ctx, t) => and(nativeApplies(ctx, t), needsModel(t), Object.keys(nonDefaultQualityStyle(t.model!)).length ? true : `catalogue: ${t.name} has no quality or style values`),
+    images: () => 1,
+    build(ctx, t) {
+      const extra = nonDefaultQualityStyle(t.model!);
+      return { ...jsonRequest(ctx, 'generateNativeImage', { ...baseFields(t), ...extra }, t), ...(extra.quality ? { quality: extra.quality } : {}) };
+    },
+  },
+  'model-alias': {
+    kind: 'model-alias',
+    cost: '1',
+    doc: 'the baseline under the other name of the model (slug for a bare id, bare id for a slug) where the profile takes both',
+    applies(ctx, t) {
+      const ok = and(operationApplies(ctx, t, 'createImage'), needsModel(t));
+      if (ok !== true) return ok;
+      if (ctx.profile.modelIds !== 'both') return `profile ${ctx.profile.name} names models one way (${ctx.profile.modelIds})`;
+      return otherModelName(t) ? true : `catalogue: ${t.model!.id} has no provider/model slug`;
+    },
+    images: () => 1,
+    build(ctx, t) {
+      const fields: Record<string, unknown> = { ...baseFields(t), model: otherModelName(t)! };
+      if (urlCapable(t.model)) fields.response_format = 'url';
+      return jsonRequest(ctx, 'createImage', fields, t);
     },
   },
   sdk: {
@@ -477,18 +553,30 @@ export const GENERATIONS: Record<GenerationKind, GenerationDef> = {
   'model-omitted': {
     kind: 'model-omitted',
     cost: '1 (0 where the model is required)',
-    doc: 'no model: 1 image where the profile has a default model, 0 where the model is required',
+    doc: "no model, in a size only the profile's default model allows where there is one: 1 image where the profile has a default model, 0 where the model is required",
     applies: (ctx) => (servesOperation(ctx.profile, 'createImage') ? true : `profile ${ctx.profile.name} does not serve createImage`),
-    images: (ctx) => (ctx.profile.modelRequired ? 0 : 1),
+    images: (ctx) => (ctx.profile.modelRequired === true ? 0 : 1),
     build(ctx) {
       const def = ctx.defaultModel('createImage');
       const t: Target = def ? { name: def.id, model: def } : { name: '' };
       const fields = baseFields(t);
       delete fields.model;
+      if (def) fields.size = distinguishingSize(def, ctx.profileModels());
       return jsonRequest(ctx, 'createImage', fields, t);
     },
   },
 };
+
+/**
+ * The concrete size of `def` that the fewest other models allow (smallest first among equals): a
+ * request without model in that size shows which model served it.
+ */
+export function distinguishingSize(def: Model, models: Model[]): string {
+  const others = models.filter((m) => m.id !== def.id && supportsOperation(m, 'createImage'));
+  const sizes = def.size.values.filter((s) => parseSize(s));
+  const allowedBy = (s: string) => others.filter((o) => !sizeProblem(o, s)).length;
+  return [...sizes].sort((a, b) => allowedBy(a) - allowedBy(b) || area(a) - area(b))[0] ?? smallestSize(def);
+}
 
 function transparentFormat(m: Model): EncodedFormat | undefined {
   const bg = enumParam(m, 'background');
@@ -503,20 +591,31 @@ export function generationFields(): string[] {
   return Object.keys(deref<{ properties?: Record<string, unknown> }>(spec().components.schemas.CreateImageRequest).properties ?? {});
 }
 
-/** Fields of the `values` generation: non-default catalogue values and ignored parameters. */
-export function valuesFields(m: Model): Record<string, unknown> {
+/** A fixed metadata object the suite sends where a profile takes metadata (and looks for in echoes). */
+export const METADATA = { suite: 'imagegen-contract', case: 'metadata-pass-through' } as const;
+export const USER = 'imagegen-contract-user-1';
+
+/**
+ * Fields of the `values` generation: values the references document for this model other than the
+ * defaults (catalogue style/moderation values; the profile's gateway-wide vocabulary such as ref
+ * 001's moderation auto|low), `user` where the profile takes it, `metadata` where it is accepted.
+ * Never a parameter the catalogue marks `unsupported: ignore` - that is what the mock does with it,
+ * not something a gateway must accept (issue 7).
+ */
+export function valuesFields(ctx: RunContext, m: Model): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
+  const vocabulary = ctx.profile.params;
   for (const name of ['style', 'moderation'] as const) {
     const p = enumParam(m, name);
-    const other = p?.values.find((v) => v !== p.default && v !== 'auto');
+    const gateway = vocabulary[name];
+    // The model's own values, limited to the gateway's vocabulary where it has one; for a parameter the
+    // model does not take, the gateway-wide vocabulary only where the reference gives it for every model.
+    const values = p ? p.values.filter((v) => !gateway || gateway.includes(v)) : name === 'moderation' ? (gateway ?? []) : [];
+    const def = p?.default ?? values[0];
+    const other = values.find((v) => v !== def && v !== 'auto');
     if (other) fields[name] = other;
   }
-  const fields_ = generationFields();
-  for (const [name, p] of Object.entries(m.params) as Array<[ParamName, unknown]>) {
-    // stream/partial_images change the protocol of the answer (they have their own checks);
-    // edit-only parameters (input_fidelity) are not part of a generation request.
-    if (name === 'stream' || name === 'partial_images' || !fields_.includes(name)) continue;
-    if (p && typeof p === 'object' && 'unsupported' in p && (p as { unsupported: string }).unsupported === 'ignore') fields[name] = sampleValue(name);
-  }
+  if (vocabulary.user) fields.user = USER;
+  if (metadataMode(ctx.profile) !== 'none') fields.metadata = { ...METADATA };
   return fields;
 }

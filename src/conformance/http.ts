@@ -4,9 +4,11 @@
 // an `error` on the recorded exchange. Every exchange is kept for the report, redacted on the way out.
 import http from 'node:http';
 import https from 'node:https';
-import { Readable, type Transform } from 'node:stream';
-import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
+import { BodyGate } from '../http/body-gate.js';
+import { readBoundedBody, type BoundedBody } from '../http/body-reader.js';
+import { DeadlineReached } from './deadline.js';
 import type { RatePacer } from './rate-pacer.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_MAX_WAIT_MS, RetryPolicy, type RequestRetry, type RetryRecord } from './retry-policy.js';
@@ -55,7 +57,15 @@ export type ExchangeErrorKind = 'unreachable' | 'timeout' | 'too-large' | 'abort
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /**
+   * The whole decoded body when it was read to the end within the cap; otherwise only its excerpt.
+   * Whole bodies live on the Exchange the caller holds; the run's history keeps the excerpt.
+   */
   body: Buffer;
+  /** The first 64 KiB of the decoded body: what reports show. */
+  excerpt: Buffer;
+  /** Decoded bytes received (more than `body.length` when the body was cut). */
+  bytes: number;
   /** The body was cut at the size cap (or the connection broke mid-body). */
   truncated: boolean;
 }
@@ -117,6 +127,8 @@ export interface HttpClientOptions {
   /** Retry policy (default: from maxRetryWaitMs) and the pacer for requests to the gateway's origin. */
   retryPolicy?: RetryPolicy;
   pacer?: RatePacer;
+  /** The run's deadline: when it aborts, every request in flight is aborted and no new one is made. */
+  signal?: AbortSignal;
 }
 
 export class HttpClient {
@@ -126,7 +138,8 @@ export class HttpClient {
   readonly maxRetryWaitMs: number;
   readonly retryPolicy: RetryPolicy;
   private readonly agent: Agent;
-  private seq = 0;
+  /** One body past 8 MiB is read at a time; other large ones wait, paused (memory stays bounded under concurrency). */
+  private readonly bodyGate = new BodyGate(1, 8 * 1024 * 1024);
 
   constructor(private readonly options: HttpClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -181,9 +194,24 @@ export class HttpClient {
   }
 
   /** Sends a request, paced and retried per retry-policy.ts (every attempt stays recorded). */
-  send(req: HttpRequest): Promise<Exchange> {
+  async send(request: HttpRequest): Promise<Exchange> {
+    // The run's deadline rides along every request (and the waits between retries).
+    const run = this.options.signal;
+    const req = run ? { ...request, signal: request.signal ? AbortSignal.any([run, request.signal]) : run } : request;
     const paced = !req.download && originOf(req.url) === this.options.origin;
-    return sendWithRetries(req, (r) => this.sendOnce(r), this.retryPolicy, paced ? this.options.pacer : undefined);
+    const attempts: Exchange[] = [];
+    const ex = await sendWithRetries(req, (r) => this.sendOnce(r).then((a) => (attempts.push(a), a)), this.retryPolicy, paced ? this.options.pacer : undefined);
+    for (const a of attempts) this.keepExcerptOnly(a);
+    return ex;
+  }
+
+  /**
+   * The run's history keeps an exchange with only its body's excerpt (once the request is done, retry
+   * record included): whole bodies live as long as the caller holds its Exchange, so memory per past
+   * exchange stays bounded.
+   */
+  private keepExcerptOnly(ex: Exchange): void {
+    if (ex.response && ex.response.body !== ex.response.excerpt && this.exchanges[ex.seq - 1] === ex) this.exchanges[ex.seq - 1] = { ...ex, response: { ...ex.response, body: ex.response.excerpt } };
   }
 
   private async sendOnce(req: HttpRequest): Promise<Exchange> {
@@ -201,7 +229,7 @@ export class HttpClient {
 
   private newExchange(req: HttpRequest): Exchange {
     const ex: Exchange = {
-      seq: ++this.seq,
+      seq: this.exchanges.length + 1,
       label: req.label,
       method: req.method,
       url: req.url,
@@ -229,6 +257,10 @@ export class HttpClient {
       if (encoded?.contentType) headers['content-type'] = encoded.contentType;
       if (method === 'GET' || !body) delete headers['content-type'];
       if (hop === 0) ex.requestHeaders = headers;
+      if (signal.aborted) {
+        ex.error = classify(signal.reason, deadline, this.timeoutMs);
+        return;
+      }
       let res: Awaited<ReturnType<typeof undiciRequest>>;
       try {
         res = await undiciRequest(url, {
@@ -259,7 +291,7 @@ export class HttpClient {
           continue;
         }
       }
-      ex.response = await this.readBody(res.statusCode, flattenHeaders(res.headers), res.body, signal, deadline, ex);
+      ex.response = await this.readBody(res.statusCode, flattenHeaders(res.headers), res.body as unknown as Readable, signal, deadline, ex);
       return;
     }
   }
@@ -273,42 +305,21 @@ export class HttpClient {
     return method === 'GET' || status === 307 || status === 308;
   }
 
-  private async readBody(
-    status: number,
-    headers: Record<string, string>,
-    stream: AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on(event: 'error', fn: () => void): unknown },
-    signal: AbortSignal,
-    deadline: AbortSignal,
-    ex: Exchange,
-  ): Promise<HttpResponse> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
+  private async readBody(status: number, headers: Record<string, string>, stream: Readable, signal: AbortSignal, deadline: AbortSignal | undefined, ex: Exchange): Promise<HttpResponse> {
     // A gateway may compress even unasked (CDNs do); decode as a client would, with the size cap
     // applied to the decoded bytes so a compression bomb cannot get past it.
-    const decoded = decoderFor(headers['content-encoding']);
-    const source: AsyncIterable<Buffer> = decoded ? Readable.from(stream).pipe(decoded) : stream;
-    try {
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          chunks.push(chunk.subarray(0, chunk.length - (size - this.maxResponseBytes)));
-          truncated = true;
-          ex.error = { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
-          decoded?.destroy();
-          discard(stream);
-          break;
-        }
-        chunks.push(chunk);
-        if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      }
-    } catch (error) {
-      truncated = true;
-      ex.error ??= decoded && !signal.aborted && !deadline.aborted ? { kind: 'network', message: `the ${headers['content-encoding']} body does not decode: ${(error as Error).message}` } : classify(error, deadline, this.timeoutMs, true);
-      decoded?.destroy();
-      discard(stream);
-    }
-    return { status, headers, body: Buffer.concat(chunks), truncated };
+    const read = await readBoundedBody(stream, { contentEncoding: headers['content-encoding'], contentLength: headers['content-length'], maxBytes: this.maxResponseBytes, signal, gate: this.bodyGate });
+    if (read.error) ex.error ??= this.bodyError(read, deadline);
+    return { status, headers, body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
+  }
+
+  private bodyError(read: BoundedBody, deadline: AbortSignal | undefined): { kind: ExchangeErrorKind; message: string } {
+    const e = read.error!;
+    if (e.kind === 'too-large' && e.declared !== undefined)
+      return { kind: 'too-large', message: `the declared Content-Length (${formatBytes(e.declared)}) is over the ${formatBytes(this.maxResponseBytes)} cap; read its first ${formatBytes(read.bytes)}` };
+    if (e.kind === 'too-large') return { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap; stopped reading` };
+    if (e.kind === 'decode') return { kind: 'network', message: e.message };
+    return classify(e.cause, deadline, this.timeoutMs, true);
   }
 
   /** Streams a large body with node:http, stopping as soon as the server answers. */
@@ -320,13 +331,24 @@ export class HttpClient {
     const headers = { ...this.headersFor(req, req.url), 'content-length': String(body.bytes), expect: '100-continue' };
     ex.requestHeaders = headers;
     const mod = url.protocol === 'https:' ? https : http;
+    if (req.signal?.aborted) {
+      ex.error = { kind: 'aborted', message: 'check aborted' };
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       let settled = false;
       let responded = false;
+      const bodySignal = new AbortController();
       const finish = () => {
         if (settled) return;
+        if (responded && !ex.response) {
+          // Still reading the answer: stop the reader, which records what came and calls finish again.
+          bodySignal.abort();
+          return;
+        }
         settled = true;
         clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
         creq.destroy();
         resolve();
       };
@@ -334,10 +356,11 @@ export class HttpClient {
         ex.error ??= { kind: 'timeout', message: `no complete answer within ${this.timeoutMs / 1000}s` };
         finish();
       }, this.timeoutMs);
-      req.signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         ex.error ??= { kind: 'aborted', message: 'check aborted' };
         finish();
-      });
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
       const creq = mod.request(url, { method: req.method, headers, agent: false });
       creq.on('error', (error) => {
         if (!responded) {
@@ -347,33 +370,12 @@ export class HttpClient {
       });
       creq.on('response', (res) => {
         responded = true;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        const done = () => {
-          ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks), truncated };
+        // The bounded reader destroys the decoder and the socket at the cap: a compression bomb
+        // costs nothing once the cap is reached.
+        void readBoundedBody(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], maxBytes: this.maxResponseBytes, signal: bodySignal.signal, gate: this.bodyGate }).then((read) => {
+          if (read.error) ex.error ??= read.error.kind === 'stream' ? { kind: 'network', message: `the body broke off: ${read.error.message}` } : this.bodyError(read, undefined);
+          ex.response = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: read.body, excerpt: read.excerpt, bytes: read.bytes, truncated: !read.complete };
           finish();
-        };
-        const decoded = decoderFor(res.headers['content-encoding']);
-        const source = decoded ? res.pipe(decoded) : res;
-        source.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.maxResponseBytes) {
-            truncated = true;
-            ex.error ??= { kind: 'too-large', message: `response body exceeded the ${formatBytes(this.maxResponseBytes)} cap` };
-            done();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        source.on('end', done);
-        source.on('error', () => {
-          truncated = true;
-          done();
-        });
-        res.on('aborted', () => {
-          truncated = true;
-          done();
         });
       });
       // Pump the body in 1 MiB chunks, respecting back-pressure, until done or answered.
@@ -436,7 +438,7 @@ export class HttpClient {
       method: ex.method,
       url: ex.url,
       requestHeaders: headers,
-      ...(ex.body ? { requestBody: describeRequestBody(ex.body) } : {}),
+      ...(ex.body ? { requestBody: describeRequestBody(ex.body, r) } : {}),
       sentBytes: ex.sentBytes,
       durationMs: ex.durationMs,
       ...(ex.redirects.length ? { redirects: ex.redirects } : {}),
@@ -445,8 +447,8 @@ export class HttpClient {
     if (ex.response) {
       record.status = ex.response.status;
       record.responseHeaders = ex.response.headers;
-      record.responseBytes = ex.response.body.length;
-      record.responseBody = describeResponseBody(ex.response);
+      record.responseBytes = ex.response.bytes;
+      record.responseBody = describeResponseBody(ex.response, r);
       if (ex.response.truncated) record.truncated = true;
     }
     return r.redactDeep(record);
@@ -499,26 +501,27 @@ export function encodeMultipart(parts: MultipartPart[]): { bytes: Buffer; conten
   return { bytes: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-function describeRequestBody(body: RequestBody): string {
+function describeRequestBody(body: RequestBody, r: Redactor): string {
+  // Every text is redacted whole before summariseText cuts it (a cut key is no longer found whole).
   switch (body.kind) {
     case 'json':
-      return summariseText(JSON.stringify(body.value));
+      return summariseText(r.redact(JSON.stringify(body.value)));
     case 'text':
-      return summariseText(body.text);
+      return summariseText(r.redact(body.text));
     case 'multipart':
       return body.parts
-        .map((p) => ('filename' in p ? `${p.name}=@${p.filename} (${p.contentType}, ${formatBytes(p.data.length)}${p.describe ? `, ${p.describe}` : ''})` : `${p.name}=${summariseText(p.value)}`))
+        .map((p) => ('filename' in p ? `${p.name}=@${p.filename} (${p.contentType}, ${formatBytes(p.data.length)}${p.describe ? `, ${p.describe}` : ''})` : `${p.name}=${summariseText(r.redact(p.value))}`))
         .join('\n');
     case 'generated':
       return `<${formatBytes(body.bytes)} ${body.contentType} body, streamed: ${JSON.stringify(body.prefix)} + ${JSON.stringify(body.fill)}… + ${JSON.stringify(body.suffix)}>`;
   }
 }
 
-function describeResponseBody(res: HttpResponse): string {
+function describeResponseBody(res: HttpResponse, r: Redactor): string {
   const type = (res.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('image/') || (!type && looksBinary(res.body))) return `<${formatBytes(res.body.length)} ${type || 'binary'} body>`;
-  if (looksBinary(res.body)) return `<${formatBytes(res.body.length)} binary body (content-type ${type || 'none'})>`;
-  return summariseText(res.body.toString('utf8'));
+  if (type.startsWith('image/') || (!type && looksBinary(res.excerpt))) return `<${formatBytes(res.bytes)} ${type || 'binary'} body>`;
+  if (looksBinary(res.excerpt)) return `<${formatBytes(res.bytes)} binary body (content-type ${type || 'none'})>`;
+  return summariseText(r.redact(res.excerpt.toString('utf8')));
 }
 
 /** Replaces long base64-like runs (images) with a short excerpt, then caps the text. */
@@ -604,6 +607,7 @@ export function describeError(error: unknown): string {
 function classify(error: unknown, deadline: AbortSignal | undefined, timeoutMs: number, midBody = false): { kind: ExchangeErrorKind; message: string } {
   const code = errorCode(error) ?? '';
   const seconds = timeoutMs / 1000;
+  if (error instanceof DeadlineReached) return { kind: 'aborted', message: `aborted: ${error.message}` };
   if (deadline?.aborted) return { kind: 'timeout', message: midBody ? `body not complete within ${seconds}s` : `no answer within ${seconds}s` };
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', message: `no response headers within ${seconds}s` };
   if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', message: `response body stalled for ${seconds}s` };
@@ -612,18 +616,3 @@ function classify(error: unknown, deadline: AbortSignal | undefined, timeoutMs: 
     return { kind: 'unreachable', message: describeError(error) };
   return { kind: 'network', message: describeError(error) };
 }
-
-function decoderFor(encoding: string | undefined): Transform | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'deflate':
-      return zlib.createInflate();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined;
-  }
-}
-

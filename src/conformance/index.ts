@@ -3,11 +3,13 @@
 // it throws only for bad options (unknown profile or check ids).
 import { readFileSync } from 'node:fs';
 import { findModel } from '../contract/catalogue.js';
-import { loadProfile, profileModel, profileModels, type Profile } from '../contract/profiles.js';
+import { hasProgress, loadProfile, normaliseProfile, profileModel, profileModels, wireName, type Profile } from '../contract/profiles.js';
+import { useCatalogueFile } from '../contract/user-catalogue.js';
 import { packageRoot } from '../contract/files.js';
 import { Budget } from './budget.js';
 import { RunContext } from './context.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, originOf } from './http.js';
+import { DEFAULT_DEADLINE_MS, RunDeadline } from './deadline.js';
 import { ImageGallery } from './inspect-images.js';
 import { preflight } from './preflight.js';
 import { mustNotRunCount } from './verdict.js';
@@ -18,7 +20,7 @@ import { Redactor } from './redact.js';
 import { selectChecks } from './registry.js';
 import { plannedResults, planEntries, runEntries } from './runner.js';
 import { collectRunImages, linkImagesToChecks } from './run-images.js';
-import type { CheckResult, ConformanceOptions, ConformanceReport, Plan, RunEvent, Summary, Target } from './types.js';
+import type { CheckDef, CheckResult, ConformanceOptions, ConformanceReport, Plan, RunEvent, Summary, Target } from './types.js';
 
 export * from './types.js';
 export { CHECKS, selectChecks, examplesOnlyIds, findCheck, failedChecks, checkCost, EXAMPLES_ONLY } from './registry.js';
@@ -39,7 +41,12 @@ function toolVersion(): string {
   }
 }
 
-/** The models a run tests: the given ones, else the profile's default model (or its first model). */
+/** Under --strict (or a strict profile) the fidelity tier is MUST: exact OpenAI parity. */
+export function applyStrictness(checks: CheckDef[], strict: boolean): CheckDef[] {
+  return strict ? checks.map((c) => (c.tier === 'fidelity' ? { ...c, severity: 'MUST' as const } : c)) : checks;
+}
+
+/** The models a run tests: the given ones, else the profile's default model (or its first model), named as the gateway names them. */
 export function resolveTargets(profile: Profile, models: string[] | undefined): Target[] {
   const names = [...new Set(models?.length ? models : defaultModelNames(profile))];
   return names.map((name) => {
@@ -50,11 +57,13 @@ export function resolveTargets(profile: Profile, models: string[] | undefined): 
 
 function defaultModelNames(profile: Profile): string[] {
   const preferred = profile.defaultModel.createImage ?? profile.defaultModel.generateNativeImage;
+  const known = preferred ? findModel(preferred) : undefined;
+  if (known) return [wireName(profile, known)];
   if (preferred) return [preferred];
   const served = profileModels(profile).filter((m) => profile.operations.some((op) => m.operations.includes(op as never)));
   const first = served[0] ?? profileModels(profile)[0];
   if (!first) throw new ConformanceOptionsError(`profile ${profile.name} names no model; pass --model`);
-  return [first.id];
+  return [wireName(profile, first)];
 }
 
 export function summarise(results: CheckResult[]): Summary {
@@ -95,6 +104,7 @@ interface Prepared {
   checks: ReturnType<typeof selectChecks>['checks'];
   timeoutMs: number;
   notes: string[];
+  deadline: RunDeadline;
   progress?: ProgressListener;
 }
 
@@ -107,14 +117,18 @@ function prepare(options: ConformanceOptions): Prepared {
     throw new ConformanceOptionsError(`base URL '${options.baseUrl}' is not a URL`);
   }
   if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') throw new ConformanceOptionsError(`base URL must be http(s): ${options.baseUrl}`);
-  const profile = typeof options.profile === 'object' ? options.profile : loadProfile(options.profile ?? 'openai');
-  const { checks, unknown } = selectChecks(options.only, options.skip, options.checks);
-  if (unknown.length) throw new ConformanceOptionsError(`unknown check id or area: ${unknown.join(', ')}`);
+  if (options.catalogue) useCatalogueFile(options.catalogue);
+  const profile = typeof options.profile === 'object' ? normaliseProfile(options.profile) : loadProfile(options.profile ?? 'openai');
+  const selected = selectChecks(options.only, options.skip, options.checks);
+  if (selected.unknown.length) throw new ConformanceOptionsError(`unknown check id or area: ${selected.unknown.join(', ')}`);
+  const checks = applyStrictness(selected.checks, options.strict === true || profile.strict === true);
   const targets = resolveTargets(profile, options.models);
   const redactor = new Redactor([options.apiKey]);
   redactor.addSecretHeaders(options.headers ?? {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = new RunDeadline(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const http = new HttpClient({
+    signal: deadline.signal,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     headers: options.headers ?? {},
     origin: originOf(baseUrl.toString()),
@@ -125,7 +139,7 @@ function prepare(options: ConformanceOptions): Prepared {
     redactor,
     userAgent: `imagegen-contract-conformance/${toolVersion()}`,
   });
-  const progress = profile.progressEvents ? new ProgressListener(baseUrl.origin, options.apiKey, Math.min(timeoutMs, 10_000)) : undefined;
+  const progress = hasProgress(profile) ? new ProgressListener(baseUrl.origin, options.apiKey, Math.min(timeoutMs, 10_000)) : undefined;
   const ctx = new RunContext({
     baseUrl: baseUrl.toString(),
     profile,
@@ -136,6 +150,8 @@ function prepare(options: ConformanceOptions): Prepared {
     budget: new Budget(options.maxImages ?? DEFAULT_MAX_IMAGES, options.maxCostUsd),
     gallery: new ImageGallery(),
     ...(progress ? { progress } : {}),
+    ...(options.triggers ? { triggers: options.triggers } : {}),
+    ...(options.waitUrlExpiry ? { waitUrlExpiry: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const notes = targets.flatMap((t) => {
@@ -143,12 +159,13 @@ function prepare(options: ConformanceOptions): Prepared {
     if (!profileModel(profile, t.name)) return [`profile ${profile.name} does not list ${t.name}: a gateway of that profile answers it 404 model_not_found`];
     return [];
   });
-  return { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, ...(progress ? { progress } : {}) };
+  return { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, deadline, ...(progress ? { progress } : {}) };
 }
 
 /** The plan of a run (checks, images per model, estimated cost) without sending anything: --dry-run. */
 export async function planConformance(options: ConformanceOptions): Promise<{ plan: Plan; results: CheckResult[]; notes: string[] }> {
-  const { ctx, http, checks, notes, progress } = prepare(options);
+  const { ctx, http, checks, notes, progress, deadline } = prepare(options);
+  deadline.dispose();
   progress?.close();
   await http.close();
   const { entries, plan } = planEntries(ctx, checks);
@@ -157,7 +174,7 @@ export async function planConformance(options: ConformanceOptions): Promise<{ pl
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const started = Date.now();
-  const { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, progress } = prepare(options);
+  const { ctx, http, redactor, profile, targets, checks, timeoutMs, notes, progress, deadline } = prepare(options);
   let results: CheckResult[] = [];
   let unreachable: string | undefined;
   const hints: string[] = [];
@@ -179,6 +196,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         checkTimeoutMs: options.checkTimeoutMs ?? 3 * timeoutMs + 10_000,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         ...(options.signal ? { signal: options.signal } : {}),
+        deadline: deadline.signal,
         // Results carry the images made so far, for the console's progress and ETA.
         ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'result' ? { ...e, imagesMade: ctx.imagesReturned } : e) } : {}),
       });
@@ -186,6 +204,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       linkImagesToChecks(ctx.gallery.samples, results);
     }
   } finally {
+    deadline.dispose();
     progress?.close();
     await http.close();
   }

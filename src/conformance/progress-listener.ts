@@ -1,5 +1,13 @@
 // Listens on the Socket.IO namespace `/image-progress` (ref 002) while the run makes images, so the
 // progress checks can match events to the x-request-id of a generation without an extra image.
+//
+// Bounded against a hostile server: one connection attempt (no reconnection), at most
+// `connectTimeoutMs` to connect, after which the attempt is torn down; its own HTTP agent, whose
+// sockets are destroyed on close (a long-poll that never answers cannot keep the process alive -
+// engine.io defers closing a polling transport until its open poll returns); unref'd connections;
+// a bounded number of events, each of bounded size.
+import http from 'node:http';
+import https from 'node:https';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { io, type Socket } from 'socket.io-client';
 import { readGeneratedJson } from '../contract/files.js';
@@ -16,6 +24,8 @@ interface AsyncApiDoc {
 }
 
 const MAX_EVENTS = 10_000;
+/** Largest event payload kept (as JSON); progress events are a few hundred bytes. */
+const MAX_EVENT_CHARS = 64 * 1024;
 
 let cachedDoc: AsyncApiDoc | undefined;
 export function progressDocument(): AsyncApiDoc {
@@ -46,7 +56,11 @@ export class ProgressListener {
   readonly events: ProgressEventRecord[] = [];
   connectError: string | undefined;
   connected = false;
+  /** Events dropped: over MAX_EVENTS, or larger than MAX_EVENT_CHARS. */
+  dropped = 0;
   private socket: Socket | undefined;
+  private agent: http.Agent | undefined;
+  private closed = false;
   private readyPromise: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -63,21 +77,34 @@ export class ProgressListener {
   /** Connects once; resolves when connected or when connecting failed (never rejects). */
   ready(): Promise<void> {
     this.readyPromise ??= new Promise<void>((resolve) => {
+      if (this.closed) {
+        this.connectError = 'the listener was closed';
+        return resolve();
+      }
       const timer = setTimeout(() => {
         this.connectError ??= `no Socket.IO connection within ${this.connectTimeoutMs / 1000}s`;
+        // Tear the attempt down: a half-open handshake must not linger (or grow) for the rest of the run.
+        if (!this.connected) this.close();
         resolve();
       }, this.connectTimeoutMs);
+      timer.unref();
       try {
+        this.agent = this.url.startsWith('https:') ? new https.Agent({ keepAlive: false, maxSockets: 2 }) : new http.Agent({ keepAlive: false, maxSockets: 2 });
         const socket = io(this.url, {
           auth: { token: this.apiKey ?? '' },
           reconnection: false,
           timeout: this.connectTimeoutMs,
           forceNew: true,
+          agent: this.agent as unknown as string,
+          autoUnref: true,
         });
         this.socket = socket;
         socket.onAny((event: string, payload: unknown) => {
-          // A flooding server must not exhaust memory; the checks need a handful of events.
-          if (this.events.length >= MAX_EVENTS) return;
+          // A flooding server must not exhaust memory; the checks need a handful of small events.
+          if (this.events.length >= MAX_EVENTS || jsonChars(payload) > MAX_EVENT_CHARS) {
+            this.dropped++;
+            return;
+          }
           this.events.push({ event, payload, at: Date.now() });
           for (const w of this.waiters) w();
         });
@@ -106,7 +133,7 @@ export class ProgressListener {
 
   /** Waits until a terminal event (completed/failed) for the request arrives, or the timeout. */
   async waitForEnd(requestId: string, timeoutMs: number): Promise<ProgressEventRecord[]> {
-    const ended = () => this.eventsFor(requestId).some((e) => e.event === 'completed' || e.event === 'failed');
+    const ended = () => this.closed || this.eventsFor(requestId).some((e) => e.event === 'completed' || e.event === 'failed');
     if (!ended()) {
       await new Promise<void>((resolve) => {
         const finish = () => {
@@ -124,8 +151,29 @@ export class ProgressListener {
     return this.eventsFor(requestId);
   }
 
+  /** Ends the connection (or the attempt) for good, whatever state the transport is in. */
   close(): void {
-    this.socket?.disconnect();
-    this.socket?.close();
+    this.closed = true;
+    const socket = this.socket;
+    this.socket = undefined;
+    try {
+      socket?.disconnect();
+      socket?.close();
+      socket?.io.engine?.close();
+    } catch {
+      // closing a broken connection must not throw into the run
+    }
+    // Destroys the sockets of polls still open (engine.io would wait for them to return).
+    this.agent?.destroy();
+    this.agent = undefined;
+    for (const w of this.waiters) w();
+  }
+}
+
+function jsonChars(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
   }
 }

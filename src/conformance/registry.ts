@@ -9,7 +9,9 @@ import { modelRuleChecks } from './checks/model-rules.js';
 import { modelsListChecks } from './checks/models-list.js';
 import { nativeChecks } from './checks/native.js';
 import { negativeChecks } from './checks/negative.js';
+import { perfChecks } from './checks/perf.js';
 import { progressChecks } from './checks/progress.js';
+import { gatewayFeatureChecks } from './checks/gateway-features.js';
 import { sdkChecks } from './checks/sdk.js';
 import { streamingChecks } from './checks/streaming.js';
 import { successChecks } from './checks/success.js';
@@ -28,6 +30,8 @@ export const CHECKS: readonly CheckDef[] = [
   ...mediaChecks,
   ...nativeChecks,
   ...progressChecks,
+  ...perfChecks,
+  ...gatewayFeatureChecks,
   ...streamingChecks,
   ...editChecks,
   ...variationChecks,

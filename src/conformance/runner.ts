@@ -5,6 +5,7 @@ import { findModel, pricePerImage } from '../contract/catalogue.js';
 import { Budget } from './budget.js';
 import type { RunContext } from './context.js';
 import { buildCurl } from './curl.js';
+import { DEADLINE_REASON } from './deadline.js';
 import { GENERATIONS } from './generations.js';
 import { areaOf } from './registry.js';
 import type { CheckDef, CheckResult, GenerationKind, Outcome, Plan, PlanLine, RunEvent, SkipKind, Target } from './types.js';
@@ -27,6 +28,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Aborted on interruption (Ctrl-C): running checks stop, the rest are skipped as interrupted. */
   signal?: AbortSignal;
+  /** The run's deadline: checks not finished when it aborts end 'skip' (skipKind 'deadline'). */
+  deadline?: AbortSignal;
 }
 
 export function planEntries(ctx: RunContext, checks: readonly CheckDef[]): { entries: Entry[]; plan: Plan } {
@@ -144,7 +147,8 @@ export async function runEntries(ctx: RunContext, entries: Entry[], options: Run
     });
     // The generations are made `width` at a time in plan order, whichever check asks first: checks
     // waiting for one shared generation then do not hold back the next ones.
-    await Promise.all([checks, width > 1 ? prefetch(ctx, batch, width, options.signal) : undefined]);
+    const stop = options.signal && options.deadline ? AbortSignal.any([options.signal, options.deadline]) : (options.signal ?? options.deadline);
+    await Promise.all([checks, width > 1 ? prefetch(ctx, batch, width, stop) : undefined]);
   }
   // Reports list results in registry order, whatever order they ran in.
   return entries.map((e) => results.get(e)!);
@@ -203,6 +207,7 @@ class OrderedEmitter {
 async function settle(ctx: RunContext, entry: Entry, options: RunnerOptions): Promise<CheckResult> {
   if (entry.skipReason) return skipped(entry, entry.skipReason, entry.skipKind ?? 'other');
   if (options.signal?.aborted) return skipped(entry, 'not run: the run was interrupted', 'interrupted');
+  if (options.deadline?.aborted) return skipped(entry, DEADLINE_REASON, 'deadline');
   // Checks that only read what the run saw (phase 2) run whatever the gateway refuses.
   const refused = entry.phase < 2 ? (ctx.http.pacer?.refusedForMs ?? 0) : 0;
   if (refused > 0)
@@ -216,6 +221,7 @@ function base(entry: Entry): Omit<CheckResult, 'status' | 'exchanges' | 'duratio
     key: entry.key,
     title: entry.check.title,
     severity: entry.check.severity,
+    tier: entry.check.tier ?? 'contract',
     rule: entry.check.rule,
     area: areaOf(entry.check.id),
     ...(entry.check.scope === 'model' ? { model: entry.target.name } : {}),
@@ -229,9 +235,13 @@ function skipped(entry: Entry, reason: string, kind: SkipKind | 'not-applicable'
 
 async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Promise<CheckResult> {
   const started = Date.now();
+  // A check that waits on purpose (URL expiry) gets the time it asks for.
+  const checkTimeoutMs = Math.max(options.checkTimeoutMs, entry.check.minTimeoutMs?.(ctx) ?? 0);
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new Interrupted());
   options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  const onDeadline = () => controller.abort(options.deadline?.reason);
+  options.deadline?.addEventListener('abort', onDeadline, { once: true });
   const view = ctx.forCheck(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   let outcome: Outcome | { status: 'error'; reason: string; exchanges: number[] };
@@ -239,7 +249,7 @@ async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Pr
     outcome = await Promise.race([
       entry.check.run(view, entry.target),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CheckTimeout(options.checkTimeoutMs)), options.checkTimeoutMs);
+        timer = setTimeout(() => reject(new CheckTimeout(checkTimeoutMs)), checkTimeoutMs);
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
       }),
     ]);
@@ -250,11 +260,16 @@ async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Pr
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onInterrupt);
+    options.deadline?.removeEventListener('abort', onDeadline);
   }
   const seen = [...view.scope!.seen];
   if (options.signal?.aborted) {
     const result = skipped(entry, 'not run to the end: the run was interrupted', 'interrupted');
     return { ...result, exchanges: seen.sort((a, b) => a - b), durationMs: Date.now() - started };
+  }
+  // Cut short by the deadline (its requests aborted): not run, rather than a verdict on half a check.
+  if (options.deadline?.aborted && outcome.status !== 'pass') {
+    return { ...skipped(entry, DEADLINE_REASON, 'deadline'), exchanges: seen.sort((a, b) => a - b), durationMs: Date.now() - started };
   }
   if (outcome.status === 'pass' && outcome.exchanges.length === 0)
     outcome = { status: 'error', reason: 'internal: the check reported pass without looking at any exchange', exchanges: [] };

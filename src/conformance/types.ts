@@ -10,6 +10,9 @@ export type Status = 'pass' | 'fail' | 'skip' | 'error' | 'not-applicable';
 /** Expectation tier: `contract` binds every compatible gateway; `fidelity` is exact OpenAI parity (SHOULD unless strict). */
 export type Tier = 'contract' | 'fidelity';
 /** Why a check that applies did not run (status `skip`). */
+/** Errors only the gateway owner can trigger (`--trigger kind=…`). */
+export type TriggerKind = 'content-policy' | 'budget' | 'quota';
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['content-policy', 'budget', 'quota'];
 export type SkipKind = 'budget' | 'rate-limit' | 'deadline' | 'interrupted' | 'other';
 
 /** A model the run tests: the name as given, and its catalogue entry when the catalogue knows it. */
@@ -41,6 +44,10 @@ export type GenerationKind =
   | 'edit-defaults'
   | 'variation'
   | 'native'
+  | 'native-b64'
+  | 'native-n'
+  | 'native-values'
+  | 'model-alias'
   | 'sdk'
   | 'model-omitted'
   | 'slow';
@@ -50,6 +57,8 @@ export interface CheckDef {
   id: string;
   title: string;
   severity: Severity;
+  /** `contract` (every compatible gateway; the default) or `fidelity` (exact OpenAI parity: SHOULD, MUST under --strict). */
+  tier?: Tier;
   /** The spec or reference rule the check enforces. */
   rule: string;
   /** `run`: once per run (on the first target model where a model is needed); `model`: once per target model. */
@@ -60,6 +69,8 @@ export interface CheckDef {
   examplesOnly?: boolean;
   /** Runs only when named in --only (by id or area): costly checks such as a slow high-quality generation. */
   optIn?: boolean;
+  /** A check that waits on purpose (URL expiry) gets at least this per-check timeout. */
+  minTimeoutMs?(ctx: RunContext): number;
   /** `last`: runs after everything else (reads what the run saw). */
   order?: 'last';
   /** true, or why the check does not apply (the result is a skip with that reason). */
@@ -205,6 +216,11 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Per-check timeout in ms. Default 3 × timeoutMs + 10 s. */
   checkTimeoutMs?: number;
+  /**
+   * Deadline of the whole run in ms (default 30 minutes). When it passes, requests in flight are
+   * aborted and unfinished checks end 'skip' with skipKind 'deadline' ("not run: deadline").
+   */
+  deadlineMs?: number;
   /** Longest wait for a 429 (or a 503's Retry-After) before retrying (default 60 s; 0: never retry a 429). */
   maxRetryWaitMs?: number;
   /** Response size cap in bytes. Default 64 MiB. */
@@ -214,6 +230,17 @@ export interface ConformanceOptions {
   /** Check ids (or area prefixes like `negative`) to run / to leave out. */
   only?: string[];
   skip?: string[];
+  /** Fidelity checks become MUST (exact OpenAI parity); also set by the profile's `strict`. */
+  strict?: boolean;
+  /** A user catalogue file (models.yaml format) adding or overriding models for this process. */
+  catalogue?: string;
+  /**
+   * How to make the gateway produce errors only its owner can trigger: per kind (`content-policy`,
+   * `budget`, `quota`), a prompt text or a `Header: value` to send (opt-in checks skip without it).
+   */
+  triggers?: Partial<Record<TriggerKind, string>>;
+  /** Wait for image URLs to expire (at most the profile's urlTtlSeconds + 60 s) and check they do. */
+  waitUrlExpiry?: boolean;
   /** Called as the run proceeds (console reporter). */
   onEvent?: (event: RunEvent) => void;
 }

@@ -1,15 +1,35 @@
 // The model catalogue (generated/models.json, from openapi/models.yaml): lookups by id or alias and
 // the per-model rules the mock enforces and the suite tests.
 import { readGeneratedJson } from './files.js';
-import { isSupported, type Catalogue, type EnumParam, type Model, type OperationId } from './catalogue-types.js';
+import { isSupported, type Catalogue, type EnumParam, type Model, type ModelEntry, type OperationId } from './catalogue-types.js';
 
 export * from './catalogue-types.js';
 
 let cached: { catalogue: Catalogue; byName: Map<string, Model> } | undefined;
+/** Models added or overridden by a user catalogue (`--catalogue FILE`), by id. Process-wide. */
+let overlay: Record<string, ModelEntry> = {};
+
+/**
+ * Adds or overrides models (a user catalogue, already validated): by id, for the whole process. An
+ * alias that names another model is an error. Pass `{}` to go back to the built-in catalogue.
+ */
+export function extendCatalogue(models: Record<string, ModelEntry>): void {
+  const previous = overlay;
+  overlay = Object.keys(models).length ? { ...overlay, ...models } : {};
+  cached = undefined;
+  try {
+    load();
+  } catch (e) {
+    overlay = previous;
+    cached = undefined;
+    throw e;
+  }
+}
 
 function load() {
   if (!cached) {
-    const catalogue = readGeneratedJson<Catalogue>('models.json');
+    const builtIn = readGeneratedJson<Catalogue>('models.json');
+    const catalogue: Catalogue = { ...builtIn, models: { ...builtIn.models, ...overlay } };
     const byName = new Map<string, Model>();
     for (const [id, entry] of Object.entries(catalogue.models)) {
       const model: Model = { id, ...entry };

@@ -1,7 +1,7 @@
 // Error bodies of the contract, built from the spec's error examples (`x-error` on
 // components/examples): the documented example *is* the body the mock sends, with its message
 // template filled in. Nothing about statuses, types or codes is restated in code.
-import { spec, constVocabulary, type OpenApiDocument } from './spec.js';
+import { spec, constVocabulary, type ErrorAlternative, type OpenApiDocument } from './spec.js';
 
 export interface ErrorKind {
   kind: string;
@@ -11,6 +11,17 @@ export interface ErrorKind {
   body: { error: { message: string; type: string; param: string | null; code: string | null; [extra: string]: unknown } };
   template?: string;
   native?: { code: string; status: number };
+  /** Other (code, param, type) answers OpenAI gives for the same fault (spec `x-error.alternatives`). */
+  alternatives: ErrorAlternative[];
+  /** Why clients branch on this kind's code (ErrorCode `x-contractual`): the code is then contract, not fidelity. */
+  contractual?: string;
+}
+
+/** One acceptable (code, param, type) answer for a fault. */
+export interface ErrorForm {
+  code: string | null;
+  param: string | null;
+  type: string;
 }
 
 /** Template values; `param` (string or null) also overrides the example's param. */
@@ -21,6 +32,7 @@ let cached: Map<string, ErrorKind> | undefined;
 export function errorKinds(doc: OpenApiDocument = spec()): Map<string, ErrorKind> {
   if (cached && doc === spec()) return cached;
   const nativeStatus = new Map(constVocabulary('NativeErrorCode', doc).map((c) => [c.value, c.status]));
+  const contractual = new Map(constVocabulary('ErrorCode', doc).flatMap((c) => (c.contractual ? [[c.value, c.contractual] as const] : [])));
   const kinds = new Map<string, ErrorKind>();
   for (const [name, example] of Object.entries(doc.components.examples)) {
     const meta = example['x-error'];
@@ -32,6 +44,10 @@ export function errorKinds(doc: OpenApiDocument = spec()): Map<string, ErrorKind
       status: meta.status,
       example: name,
       body: example.value as ErrorKind['body'],
+      alternatives: meta.alternatives ?? [],
+      ...(typeof (example.value as ErrorKind['body']).error.code === 'string' && contractual.has((example.value as ErrorKind['body']).error.code!)
+        ? { contractual: contractual.get((example.value as ErrorKind['body']).error.code!)! }
+        : {}),
       ...(meta.template ? { template: meta.template } : {}),
       ...(native ? { native } : {}),
     });
@@ -44,6 +60,19 @@ export function errorKind(kind: string): ErrorKind {
   const found = errorKinds().get(kind);
   if (!found) throw new Error(`no error example declares x-error kind '${kind}'`);
   return found;
+}
+
+/**
+ * Every (code, param, type) OpenAI answers a fault of `kind` with: the example's (param overridden by
+ * `param` unless undefined) and its alternatives.
+ */
+export function errorForms(kind: string, param?: string | null): ErrorForm[] {
+  const k = errorKind(kind);
+  const own = param !== undefined ? param : k.body.error.param;
+  return [
+    { code: k.body.error.code, param: own, type: k.body.error.type },
+    ...k.alternatives.map((a) => ({ code: a.code, param: a.param !== undefined ? a.param : own, type: a.type ?? k.body.error.type })),
+  ];
 }
 
 export function fillTemplate(template: string, vars: ErrorVars): string {

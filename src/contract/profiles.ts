@@ -1,35 +1,57 @@
 // Gateway profiles: the built-in ones (generated/profiles.json, from openapi/profiles/*.yaml) or a
-// user's own YAML/JSON file, validated against openapi/profiles/profile.schema.json.
-import { readFileSync, existsSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import YAML from 'yaml';
-import { readGeneratedJson, readOpenapiFile } from './files.js';
+// user's own YAML/JSON file, validated against openapi/profiles/profile.schema.json. Loading fills
+// every optional field with the schema's default, so readers never see a missing field.
+import { existsSync } from 'node:fs';
+import { readGeneratedJson } from './files.js';
+import { ConfigFileError, readConfigFile } from './config-file.js';
 import { allModels, findModel, type Model, type OperationId } from './catalogue.js';
 
 export type ProfileOperation = OperationId | 'listModels' | 'getMedia';
+export type ErrorEnvelope = 'openai' | 'openai-without-param';
+export type PerfField = 'request_id' | 'model_used' | 'size' | 'quality' | 'cost_usd' | 'latency_ms';
+export const PERF_FIELDS: readonly PerfField[] = ['request_id', 'model_used', 'size', 'quality', 'cost_usd', 'latency_ms'];
 
 export interface Profile {
   name: string;
   description: string;
   operations: ProfileOperation[];
   openaiPrefix?: string;
-  errorEnvelope: 'openai';
+  errorEnvelope: ErrorEnvelope;
   nativeEnvelope?: boolean;
-  modelRequired: boolean;
+  modelRequired: boolean | 'either';
   defaultModel: Partial<Record<OperationId, string | null>>;
   models: '*' | string[];
-  extras: { perf: boolean; metadata: boolean };
-  progressEvents: boolean;
+  modelIds: 'bare' | 'slug' | 'both';
+  extras: { perf: boolean | PerfField[]; metadata: boolean | 'accepted' | 'echoed' };
+  progressEvents: boolean | { models?: string[]; providers?: string[] };
+  params: { quality?: string[]; style?: string[]; moderation?: string[]; user?: boolean; stream?: boolean };
   urlTtlSeconds?: number;
-  source: string[];
+  strict?: boolean;
+  source?: string[];
 }
 
-export class ProfileError extends Error {}
+/** A bad profile file or name (one line, naming the field). */
+export class ProfileError extends ConfigFileError {}
+
+/** The profile with the schema's defaults filled in. */
+export function normaliseProfile(doc: Partial<Profile> & Pick<Profile, 'name' | 'operations' | 'models'>): Profile {
+  return {
+    description: '',
+    errorEnvelope: 'openai',
+    modelRequired: false,
+    defaultModel: {},
+    modelIds: 'bare',
+    progressEvents: false,
+    params: {},
+    ...doc,
+    extras: { perf: false, metadata: false, ...doc.extras },
+  };
+}
 
 let builtIn: Record<string, Profile> | undefined;
 
 export function builtInProfiles(): Record<string, Profile> {
-  builtIn ??= readGeneratedJson<Record<string, Profile>>('profiles.json');
+  builtIn ??= Object.fromEntries(Object.entries(readGeneratedJson<Record<string, Profile>>('profiles.json')).map(([k, p]) => [k, normaliseProfile(p)]));
   return builtIn;
 }
 
@@ -39,24 +61,22 @@ export function loadProfile(nameOrFile: string): Profile {
   if (known) return known;
   if (!existsSync(nameOrFile))
     throw new ProfileError(`unknown profile '${nameOrFile}': use one of ${Object.keys(builtInProfiles()).join(', ')} or a profile file path`);
-  let doc: unknown;
+  let doc: Record<string, unknown>;
   try {
-    doc = YAML.parse(readFileSync(nameOrFile, 'utf8'), { merge: true });
+    doc = readConfigFile(nameOrFile, 'profiles/profile.schema.json', 'profile');
   } catch (e) {
-    throw new ProfileError(`profile file ${nameOrFile} is not YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new ProfileError((e as Error).message);
   }
-  if (doc && typeof doc === 'object') delete (doc as Record<string, unknown>).$schema;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  const validate = ajv.compile(JSON.parse(readOpenapiFile('profiles/profile.schema.json')));
-  if (!validate(doc)) {
-    const first = validate.errors?.[0];
-    throw new ProfileError(`profile file ${nameOrFile} is invalid: ${first?.instancePath || '/'} ${first?.message}`);
-  }
-  const profile = doc as Profile;
-  if (profile.models !== '*') {
-    const unknown = profile.models.filter((m) => !findModel(m));
-    if (unknown.length) throw new ProfileError(`profile file ${nameOrFile} names models the catalogue does not know: ${unknown.join(', ')}`);
-  }
+  const profile = normaliseProfile(doc as unknown as Profile);
+  const named = [
+    ...(profile.models === '*' ? [] : profile.models.map((m) => ['models', m] as const)),
+    ...Object.entries(profile.defaultModel).flatMap(([op, m]) => (m ? [[`defaultModel.${op}`, m] as const] : [])),
+  ];
+  const unknown = named.filter(([, m]) => !findModel(m));
+  if (unknown.length)
+    throw new ProfileError(
+      `profile file ${nameOrFile} is invalid: ${unknown[0]![0]}: names ${[...new Set(unknown.map(([, m]) => `'${m}'`))].join(', ')}, which the catalogue does not know (add it with --catalogue FILE)`,
+    );
   return profile;
 }
 
@@ -76,4 +96,39 @@ export function profileModel(profile: Profile, name: string): Model | undefined 
   if (!model) return undefined;
   if (profile.models === '*') return model;
   return profile.models.some((id) => findModel(id)?.id === model.id) ? model : undefined;
+}
+
+/** The provider/model slug of a model: its first alias of the form `provider/…`. */
+export function slugOf(model: Model): string | undefined {
+  return model.aliases.find((a) => a.includes('/'));
+}
+
+/** The name the suite sends for a model under a profile: the slug where the gateway takes only slugs. */
+export function wireName(profile: Profile, model: Model): string {
+  return profile.modelIds === 'slug' ? (slugOf(model) ?? model.id) : model.id;
+}
+
+/** Whether a model emits Socket.IO progress events under the profile. */
+export function emitsProgress(profile: Profile, model: Model | undefined): boolean {
+  const p = profile.progressEvents;
+  if (typeof p === 'boolean') return p;
+  if (!model) return false;
+  return Boolean(p.models?.some((m) => findModel(m)?.id === model.id) || p.providers?.includes(model.provider));
+}
+
+/** Whether any model of the profile emits progress events (the listener is needed). */
+export function hasProgress(profile: Profile): boolean {
+  return profile.progressEvents !== false;
+}
+
+/** The perf fields a profile promises (none without the perf block). */
+export function perfFields(profile: Profile): readonly PerfField[] {
+  const p = profile.extras.perf;
+  return p === true ? PERF_FIELDS : p === false ? [] : p;
+}
+
+/** How the profile treats request metadata: not sent, accepted, or accepted and echoed. */
+export function metadataMode(profile: Profile): 'none' | 'accepted' | 'echoed' {
+  const m = profile.extras.metadata;
+  return m === false ? 'none' : m === 'accepted' ? 'accepted' : 'echoed';
 }

@@ -17,7 +17,14 @@ export interface OpenApiDocument extends JsonObject {
 export interface ExampleObject extends JsonObject {
   summary?: string;
   value: unknown;
-  'x-error'?: { kind: string; status: number; native?: string; template?: string };
+  'x-error'?: { kind: string; status: number; native?: string; template?: string; alternatives?: ErrorAlternative[] };
+}
+
+/** Another answer OpenAI gives for the same fault (`x-error.alternatives`); no `param`: the example's. */
+export interface ErrorAlternative {
+  code: string | null;
+  param?: string | null;
+  type?: string;
 }
 
 export interface OperationInfo {
@@ -64,10 +71,13 @@ export function deref<T = JsonObject>(value: unknown, doc: OpenApiDocument = spe
 }
 
 /** The enum-like `oneOf: [{const, description, x-status}]` vocabularies (ErrorCode, NativeErrorCode). */
-export function constVocabulary(schemaName: string, doc: OpenApiDocument = spec()): Array<{ value: string; status: number; description: string }> {
-  const schema = doc.components.schemas[schemaName] as { oneOf?: Array<{ const: string; description: string; 'x-status': number }> };
+export function constVocabulary(
+  schemaName: string,
+  doc: OpenApiDocument = spec(),
+): Array<{ value: string; status: number; description: string; contractual?: string }> {
+  const schema = doc.components.schemas[schemaName] as { oneOf?: Array<{ const: string; description: string; 'x-status': number; 'x-contractual'?: string }> };
   if (!schema?.oneOf) throw new Error(`schema ${schemaName} is not a const vocabulary`);
-  return schema.oneOf.map((c) => ({ value: c.const, status: c['x-status'], description: c.description }));
+  return schema.oneOf.map((c) => ({ value: c.const, status: c['x-status'], description: c.description, ...(c['x-contractual'] ? { contractual: c['x-contractual'] } : {}) }));
 }
 
 /**

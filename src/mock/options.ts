@@ -1,7 +1,7 @@
 // Options of the mock gateway and their defaults. Contract facts (URL lifetime, models, operations)
 // come from the profile; what is left here is the mock's own configuration.
 import { randomBytes } from 'node:crypto';
-import { loadProfile, type Profile } from '../contract/profiles.js';
+import { loadProfile, normaliseProfile, type Profile } from '../contract/profiles.js';
 import { readOpenapiFile } from '../contract/files.js';
 import { defaultRenderThreads } from './core/media/render-pool.js';
 
@@ -93,7 +93,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 }
 
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
-  const profile = typeof options.profile === 'object' ? options.profile : loadProfile(options.profile ?? 'openai');
+  const profile = typeof options.profile === 'object' ? normaliseProfile(options.profile) : loadProfile(options.profile ?? 'openai');
   const secret = options.mediaSecret;
   return {
     port: positiveInteger('port', options.port, 0, 0),

@@ -89,6 +89,28 @@ describe('coverage', () => {
     }
   });
 
+  it('the opt-in checks pass when enabled: owner triggers (mock scenarios), URL expiry with a short lifetime, metadata echoed', async () => {
+    // A profile echoing metadata, with 2-second URLs (the mock signs them for the profile's lifetime).
+    const profile = { ...builtInProfiles()['perf-block']!, name: 'echo-short-urls', extras: { perf: true, metadata: 'echoed' as const }, urlTtlSeconds: 2 };
+    const mock = await startMock({ port: 0, profile, apiKeys: [KEY] });
+    try {
+      const report = await runConformance({
+        baseUrl: mock.url,
+        apiKey: KEY,
+        profile,
+        only: ['errors', 'urls', 'metadata'],
+        waitUrlExpiry: true,
+        triggers: { 'content-policy': 'A red cube [[content_policy_violation]]', quota: 'x-mock-scenario: insufficient_quota', budget: 'x-mock-scenario: budget_exceeded' },
+        timeoutMs: 10_000,
+      });
+      expect(failures(report)).toEqual([]);
+      expect(report.results.map((r) => `${r.key}:${r.status}`).sort()).toEqual(['errors.budget:pass', 'errors.content-policy:pass', 'errors.quota:pass', 'metadata.echoed[dall-e-3]:pass', 'urls.expire-after-ttl:pass']);
+      for (const r of report.results) passedIds.add(r.id);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('every check of the registry passed against the mock under some profile', () => {
     const never = CHECKS.map((c) => c.id).filter((id) => !passedIds.has(id));
     // The 429 checks pass only against the rate-limited mocks above.

@@ -2,6 +2,7 @@
 // success valid against our spec and OpenAI's, real images, signed URLs, streaming, scenarios,
 // rate limits, CORS, body limits, and the three profiles.
 import http from 'node:http';
+import { builtInProfiles } from '../../src/contract/profiles.js';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connectSocket } from 'socket.io-client';
@@ -600,8 +601,11 @@ describe('profiles', () => {
     }
   });
 
-  it('openai-compatible: model required, third-party models, perf block, no edits', async () => {
-    const oc = await startMock({ profile: 'openai-compatible' });
+  // A gateway profile with every extra at once (model required, perf block, progress, all models).
+  const everyExtra = () => ({ ...builtInProfiles()['openai-compatible']!, name: 'every-extra', modelRequired: true, extras: { perf: true, metadata: false }, progressEvents: true });
+
+  it('a profile with the perf block: model required, third-party models, perf block, no edits', async () => {
+    const oc = await startMock({ profile: everyExtra() });
     try {
       const url = `${oc.url}/images/generations`;
       const a = await post(url, { model: 'flux-pro', prompt: 'A magical forest', size: '1536x640', n: 2 });
@@ -618,8 +622,8 @@ describe('profiles', () => {
     }
   });
 
-  it('openai-compatible: Socket.IO progress events for a generation, failed for an abandoned stream', async () => {
-    const oc = await startMock({ profile: 'openai-compatible', latencyMs: 300 });
+  it('a profile with progress events: Socket.IO progress events for a generation, failed for an abandoned stream', async () => {
+    const oc = await startMock({ profile: everyExtra(), latencyMs: 300 });
     const socket = connectSocket(`${oc.origin}/image-progress`, { auth: { token: KEY }, transports: ['websocket'] });
     try {
       await new Promise<void>((resolve, reject) => {

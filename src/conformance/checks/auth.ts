@@ -43,7 +43,7 @@ export const authChecks: CheckDef[] = [
     examplesOnly: true,
     appliesTo: servesCreateImage,
     async run(ctx) {
-      return judgeClientError(await missingKeyExchange(ctx), ctx.validator, { statuses: [401], what: 'no Authorization header' });
+      return judgeClientError(await missingKeyExchange(ctx), ctx, { statuses: [401], what: 'no Authorization header' });
     },
   },
   {
@@ -55,7 +55,7 @@ export const authChecks: CheckDef[] = [
     uses: [],
     appliesTo: wrongKeyApplies,
     async run(ctx) {
-      return judgeClientError(await wrongKeyExchange(ctx), ctx.validator, { statuses: [401], what: `Authorization: Bearer ${WRONG_KEY}` });
+      return judgeClientError(await wrongKeyExchange(ctx), ctx, { statuses: [401], what: `Authorization: Bearer ${WRONG_KEY}` });
     },
   },
 ];

@@ -8,7 +8,11 @@ import type { CheckDef } from '../types.js';
 import { allOf } from './applicability.js';
 import { generationCheck } from './generation-check.js';
 import { judgeEcho } from './success.js';
-import { judgeNonSquareRejected, judgeUpload, squareUploadApplies, uploadApplies, uploadCheck } from './uploads.js';
+import sharp from 'sharp';
+import { judgeNonSquareRejected, judgeUpload, judgeUploadRejected, squareUploadApplies, uploadApplies, uploadCheck } from './uploads.js';
+import { inputPng } from '../generations.js';
+import type { RunContext } from '../context.js';
+import type { Target } from '../types.js';
 
 /** usage.input_tokens_details.image_tokens of an answer, or why it cannot be read. */
 function inputImageTokens(gen: Generation): number | string {
@@ -84,10 +88,46 @@ export const editChecks: CheckDef[] = [
     uses: [],
     appliesTo: squareUploadApplies('createImageEdit'),
     async run(ctx, t) {
-      const fields: Record<string, string> = { model: t.name, prompt: 'Add a small blue sphere', n: '1' };
-      const q = lowestQuality(t.model);
-      if (q) fields.quality = q;
-      return judgeNonSquareRejected(ctx, 'createImageEdit', 'edit with a 256x128 image', fields);
+      return judgeNonSquareRejected(ctx, 'createImageEdit', 'edit with a 256x128 image', editFields(t));
+    },
+  },
+  {
+    id: 'edits.format-rejected',
+    title: 'An edit with a JPEG image is a 400 for models that take PNG only (dall-e-2)',
+    severity: 'MUST',
+    rule: 'catalogue edits.image.formats; x-error invalid_image; facts §1.6 (dall-e-2: a square PNG)',
+    scope: 'model',
+    uses: [],
+    appliesTo: allOf(uploadApplies('createImageEdit'), (_ctx, t) => (t.model!.edits!.image.formats.includes('jpeg') ? `catalogue: ${t.model!.id} edits take JPEG` : true)),
+    async run(ctx, t) {
+      const e = 256;
+      const jpeg = await sharp(inputPng(e, e, 0)).jpeg({ quality: 80 }).toBuffer();
+      const files = [{ name: 'image', filename: 'image.jpg', contentType: 'image/jpeg', data: jpeg, describe: `${e}x${e} JPEG` }];
+      return judgeUploadRejected(ctx, 'createImageEdit', 'edit with a JPEG image', files, editFields(t), `a ${e}x${e} JPEG for ${t.name}`);
+    },
+  },
+  {
+    id: 'edits.mask-size-mismatch',
+    title: 'An edit whose mask has other dimensions than the image is a 400',
+    severity: 'MUST',
+    rule: 'catalogue edits.mask.sameSizeAsImage; x-error invalid_image; facts §1.6 (the mask must have the same dimensions as the image)',
+    scope: 'model',
+    uses: [],
+    appliesTo: allOf(uploadApplies('createImageEdit'), (_ctx, t) => (t.model!.edits!.mask?.sameSizeAsImage ? true : `catalogue: ${t.model!.id} takes no mask of the image's size`)),
+    async run(ctx: RunContext, t: Target) {
+      const files = [
+        { name: 'image', filename: 'image.png', contentType: 'image/png', data: inputPng(256, 256, 0), describe: '256x256 PNG' },
+        { name: 'mask', filename: 'mask.png', contentType: 'image/png', data: inputPng(128, 128, 1, true), describe: '128x128 PNG mask' },
+      ];
+      return judgeUploadRejected(ctx, 'createImageEdit', 'edit with a 128x128 mask for a 256x256 image', files, editFields(t), 'a 128x128 mask for a 256x256 image');
     },
   },
 ];
+
+/** The text fields of a cheap edit request for the target. */
+function editFields(t: Target): Record<string, string> {
+  const fields: Record<string, string> = { model: t.name, prompt: 'Add a small blue sphere', n: '1' };
+  const q = lowestQuality(t.model);
+  if (q) fields.quality = q;
+  return fields;
+}

@@ -87,6 +87,9 @@ export function declaredErrorSchema(ctx: RunContext, ex: Exchange): 'ErrorRespon
 }
 
 /** The delay the official SDKs take from a 429 (facts §3.4): retry-after-ms, else Retry-After (seconds or an HTTP date). */
+/** 429 codes that waiting does not cure (OpenAI's quota; ref 000's native budget cap). */
+const NEEDS_USER_ACTION = ['insufficient_quota', 'BUDGET_EXCEEDED'];
+
 export function retryDelayMs(ex: Exchange): { ms: number; from: string } | undefined {
   const ms = header(ex, 'retry-after-ms');
   if (ms !== undefined && Number.isFinite(Number.parseFloat(ms))) return { ms: Number.parseFloat(ms), from: `retry-after-ms ${ms}` };
@@ -154,7 +157,8 @@ export const headerChecks: CheckDef[] = [
         const ra = header(ex, 'retry-after');
         const ms = header(ex, 'retry-after-ms');
         // Quota errors may omit it: retrying cannot help (spec RetryAfter description).
-        if (!ra && !ms && code !== 'insufficient_quota') problems.push(`#${ex.seq} 429 (${String(code)}) has neither retry-after nor retry-after-ms`);
+        // Quota and budget 429s need the user to act, not to wait: Retry-After may be absent (facts §2.2).
+        if (!ra && !ms && !NEEDS_USER_ACTION.includes(String(code))) problems.push(`#${ex.seq} 429 (${String(code)}) has neither retry-after nor retry-after-ms`);
         for (const [name, value] of [['retry-after', ra], ['retry-after-ms', ms]] as const) {
           const p = value === undefined ? undefined : headerProblem(ctx, name, value);
           if (p) problems.push(`#${ex.seq} ${p}`);
@@ -179,7 +183,7 @@ export const headerChecks: CheckDef[] = [
       const problems: string[] = [];
       for (const ex of limited) {
         const schema = declaredErrorSchema(ctx, ex);
-        const found = schema === 'NativeErrorResponse' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator);
+        const found = schema === 'NativeErrorResponse' ? nativeEnvelopeProblems(ex, ctx.validator) : envelopeProblems(ex, ctx.validator, ctx.profile.errorEnvelope);
         if (found.length) problems.push(`#${ex.seq} ${ex.method} ${new URL(ex.url).pathname} 429 (${schema}): ${found.join('; ')}`);
       }
       if (problems.length) return fail('every 429: application/json with the declared error envelope', problems.slice(0, 4).join(' | '), limited);

@@ -82,7 +82,7 @@ export const mediaChecks: CheckDef[] = [
       if (!parsed.ok) return fail(expected, `${status}: body is ${parsed.error}`, [ex]);
       const problems = ctx.validator.problems(pointer, parsed.value);
       if (problems.length) {
-        const detail = isObject(parsed.value) && isObject(parsed.value.error) && !('status' in parsed.value) ? envelopeProblems(ex, ctx.validator) : [];
+        const detail = isObject(parsed.value) && isObject(parsed.value.error) && !('status' in parsed.value) ? envelopeProblems(ex, ctx.validator, ctx.profile.errorEnvelope) : [];
         return fail(expected, `${status}: ${detail.length ? detail.join('; ') : schemaProblemsText(problems, 3)}`, [ex]);
       }
       return pass(`${status} with an error envelope (${tamperedToken(ctx) ? 'tampered real token' : 'synthetic token'})`, ex);

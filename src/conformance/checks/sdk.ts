@@ -2,7 +2,7 @@
 // and the right error classes with code/param. maxRetries 0 (no billed retries); its requests go
 // through the suite's HTTP client, so they are recorded, time-limited and size-capped like the rest.
 import OpenAI from 'openai';
-import { fail, pass } from '../assert.js';
+import { fail, pass, skip } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { PROMPT } from '../generations.js';
 import type { Exchange, RequestBody } from '../http.js';
@@ -56,14 +56,21 @@ async function judgeRefusal(
   expected: string,
   judge: (error: unknown, seen: Exchange[]) => Outcome,
 ): Promise<Outcome> {
-  const seen: Exchange[] = [];
-  try {
-    const res = await client(ctx, apiKey, seen, label).images.generate(params);
-    return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
-  } catch (error) {
-    return judge(error, seen);
-  }
+  // Memoised: a contract check and its fidelity companion judge the same refusal.
+  const { res, error, seen } = await ctx.memo(`sdk-refusal:${label}`, async () => {
+    const seen: Exchange[] = [];
+    try {
+      return { res: await client(ctx, apiKey, seen, label).images.generate(params), seen };
+    } catch (error) {
+      return { error, seen };
+    }
+  });
+  if (res !== undefined) return fail(expected, `resolved: ${JSON.stringify(res).slice(0, 160)}`, seen);
+  return judge(error, seen);
 }
+
+const N_ZERO_LABEL = 'SDK images.generate with n: 0';
+const nZero = (ctx: RunContext): OpenAI.Images.ImageGenerateParamsNonStreaming => ({ model: ctx.primary.name, prompt: PROMPT, n: 0 });
 
 export const sdkChecks: CheckDef[] = [
   {
@@ -96,21 +103,46 @@ export const sdkChecks: CheckDef[] = [
   },
   {
     id: 'sdk.bad-request-error',
-    title: 'An invalid request throws BadRequestError with code and param populated',
+    title: 'An invalid request throws BadRequestError carrying the error body (message and type)',
     severity: 'MUST',
     rule: 'facts §6.15, §3.3 (APIError.generate reads body.error)',
     scope: 'run',
     uses: [],
     appliesTo: servesCreateImage,
     async run(ctx) {
-      const expected = 'BadRequestError, status 400, code a non-empty string, param "n"';
-      return judgeRefusal(ctx, ctx.apiKey, 'SDK images.generate with n: 0', { model: ctx.primary.name, prompt: PROMPT, n: 0 }, expected, (error, seen) => {
+      const expected = 'BadRequestError, status 400, with error.message and error.type from the body';
+      return judgeRefusal(ctx, ctx.apiKey, N_ZERO_LABEL, nZero(ctx), expected, (error, seen) => {
         if (!(error instanceof OpenAI.BadRequestError)) return fail(expected, `threw ${errorText(error)}`, seen);
+        const e = error.error as { message?: unknown; type?: unknown } | undefined;
+        const problems: string[] = [];
+        if (!e || typeof e !== 'object') problems.push('no error object (the body has no `error`)');
+        else {
+          if (typeof e.message !== 'string' || !e.message) problems.push(`error.message ${JSON.stringify(e.message)}`);
+          if (typeof error.type !== 'string' || !error.type) problems.push(`type ${JSON.stringify(error.type)}`);
+        }
+        if (problems.length) return fail(expected, `BadRequestError with ${problems.join(', ')}`, seen);
+        return pass(`BadRequestError type ${error.type}, code ${error.code}, requestID ${error.requestID ?? '(none)'}`, ...seen);
+      });
+    },
+  },
+  {
+    id: 'sdk.bad-request-error-fidelity',
+    title: "An invalid request's BadRequestError has code and param populated as from OpenAI (param n)",
+    severity: 'SHOULD',
+    tier: 'fidelity',
+    rule: 'facts §6.15, §3.3 (err.code, err.param from body.error); OpenAI fidelity',
+    scope: 'run',
+    uses: [],
+    appliesTo: servesCreateImage,
+    async run(ctx) {
+      const expected = 'BadRequestError, status 400, code a non-empty string, param "n"';
+      return judgeRefusal(ctx, ctx.apiKey, N_ZERO_LABEL, nZero(ctx), expected, (error, seen) => {
+        if (!(error instanceof OpenAI.BadRequestError)) return skip(`the SDK did not throw BadRequestError (sdk.bad-request-error fails): ${errorText(error)}`);
         const problems: string[] = [];
         if (typeof error.code !== 'string' || !error.code) problems.push(`code ${JSON.stringify(error.code)}`);
         if (error.param !== 'n') problems.push(`param ${JSON.stringify(error.param)}`);
         if (problems.length) return fail(expected, `BadRequestError with ${problems.join(', ')}`, seen);
-        return pass(`BadRequestError code ${error.code}, param ${error.param}, requestID ${error.requestID ?? '(none)'}`, ...seen);
+        return pass(`BadRequestError code ${error.code}, param ${error.param}`, ...seen);
       });
     },
   },

@@ -4,7 +4,7 @@
 import { body, fail, invalidBody, judgeClientError } from '../assert.js';
 import type { Generation, RunContext } from '../context.js';
 import { inputPng } from '../generations.js';
-import type { Exchange } from '../http.js';
+import type { Exchange, MultipartPart } from '../http.js';
 import type { CheckDef, GenerationKind, Outcome } from '../types.js';
 import { allOf, inCatalogue, serves, type Applicability } from './applicability.js';
 import { generationCheck } from './generation-check.js';
@@ -49,19 +49,27 @@ export function notImplementedNote(outcome: Outcome, ex: Exchange, operation: st
   return outcome;
 }
 
-/** Uploads a 256x128 PNG with `fields`; a model that needs square images must answer 400 invalid_image. */
-export async function judgeNonSquareRejected(ctx: RunContext, operation: UploadOperation, label: string, fields: Record<string, string>): Promise<Outcome> {
+/** Uploads `files` with `fields`; the model must refuse them with a 400 (invalid_image). */
+export async function judgeUploadRejected(
+  ctx: RunContext,
+  operation: UploadOperation,
+  label: string,
+  files: MultipartPart[],
+  fields: Record<string, string>,
+  what: string,
+  param?: string,
+): Promise<Outcome> {
   const ex = await ctx.send({
     method: 'POST',
     url: ctx.operationUrl(operation),
     label,
-    body: {
-      kind: 'multipart',
-      parts: [
-        { name: 'image', filename: 'oblong.png', contentType: 'image/png', data: inputPng(256, 128, 0), describe: '256x128 PNG' },
-        ...Object.entries(fields).map(([name, value]) => ({ name, value })),
-      ],
-    },
+    body: { kind: 'multipart', parts: [...files, ...Object.entries(fields).map(([name, value]) => ({ name, value }))] },
   });
-  return notImplementedNote(judgeClientError(ex, ctx.validator, { statuses: [400], kind: 'invalid_image', what: 'a 256x128 image' }), ex, operation);
+  return notImplementedNote(judgeClientError(ex, ctx, { statuses: [400], kind: 'invalid_image', ...(param ? { param } : {}), what }), ex, operation);
+}
+
+/** Uploads a 256x128 PNG with `fields`; a model that needs square images must answer 400 invalid_image. */
+export function judgeNonSquareRejected(ctx: RunContext, operation: UploadOperation, label: string, fields: Record<string, string>): Promise<Outcome> {
+  const oblong: MultipartPart = { name: 'image', filename: 'oblong.png', contentType: 'image/png', data: inputPng(256, 128, 0), describe: '256x128 PNG' };
+  return judgeUploadRejected(ctx, operation, label, [oblong], fields, 'a 256x128 image');
 }

@@ -1,6 +1,8 @@
 // Console output: the image plan before any image is made, one line per check as it finishes (a live
 // "running …" line on a TTY), then a summary table and, for each failure, expected vs observed, the
-// rule and a curl reproduction. Everything written goes through the redactor.
+// rule and a curl reproduction. Everything written goes through the redactor, and every text that may
+// carry gateway words through `terminalSafe` (no escape sequence, CR or fake line of the gateway's).
+import { terminalSafe } from '../../terminal/safe-text.js';
 import type { Redactor } from '../redact.js';
 import { RunProgress } from './progress.js';
 import type { CheckResult, ConformanceReport, Plan, RunEvent, Status } from '../types.js';
@@ -48,7 +50,7 @@ export class ConsoleReporter {
   }
 
   readonly onEvent = (event: RunEvent): void => {
-    if (event.type === 'note') this.write(`note: ${event.message}\n`);
+    if (event.type === 'note') this.write(`note: ${terminalSafe(event.message)}\n`);
     else if (event.type === 'plan') {
       this.write(formatPlan(event.plan));
       if (event.checks) this.progress = new RunProgress(event.checks, event.plan.images);
@@ -81,7 +83,9 @@ export class ConsoleReporter {
   line(r: CheckResult): string {
     const detail = r.status === 'pass' ? r.observed : r.status === 'fail' ? `expected ${r.expected}; observed ${r.observed}` : r.reason;
     const flaky = r.flaky ? ` [flaky: ${r.attempts?.length ?? 0} attempts]` : '';
-    const text = `${GLYPH[r.status]} ${r.key}${r.severity === 'SHOULD' ? ' (SHOULD)' : ''}  ${oneLine(detail ?? '', 160)}${flaky}`;
+    const marks = [r.severity === 'SHOULD' ? 'SHOULD' : '', r.tier === 'fidelity' ? 'fidelity' : ''].filter(Boolean).join(', ');
+    // Redacted whole and made terminal-safe before the line is cut, so the cut cannot split a key.
+    const text = `${GLYPH[r.status]} ${terminalSafe(r.key)}${marks ? ` (${marks})` : ''}  ${oneLine(terminalSafe(this.redactor.redact(detail ?? '')), 160)}${flaky}`;
     return this.paint(COLOUR[r.status], text);
   }
 
@@ -109,7 +113,7 @@ export function formatPlan(plan: Plan): string {
 export function formatSummary(report: ConformanceReport, paint: (code: string, text: string) => string = (_c, t) => t): string {
   const out: string[] = [''];
   if (report.unreachable) {
-    out.push(paint('31', report.unreachable));
+    out.push(paint('31', terminalSafe(report.unreachable)));
     return `${out.join('\n')}\n`;
   }
   const areas = [...new Set(report.results.map((r) => r.area))];
@@ -124,13 +128,14 @@ export function formatSummary(report: ConformanceReport, paint: (code: string, t
   out.push('-'.repeat(header.length), `${'total'.padEnd(14)} ${String(s.pass).padStart(5)} ${String(s.fail).padStart(5)} ${String(s.error).padStart(5)} ${String(s.skip).padStart(5)} ${String(s.notApplicable).padStart(5)}`);
   const bad = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
   for (const r of bad) {
-    out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${r.key} [${r.severity}] ${r.title}`));
+    const t = (text: string | undefined) => terminalSafe(text ?? '');
+    out.push('', paint(COLOUR[r.status], `${GLYPH[r.status]} ${t(r.key)} [${r.severity}${r.tier === 'fidelity' ? ', fidelity' : ''}] ${t(r.title)}`));
     out.push(`  rule:      ${r.rule}`);
-    if (r.status === 'fail') out.push(`  expected:  ${r.expected}`, `  observed:  ${r.observed}`);
-    else out.push(`  error:     ${r.reason}`);
-    if (r.note) out.push(`  note:      ${r.note}`);
-    if (r.attempts?.length) out.push(`  attempts:  ${attemptsText(r)}`);
-    if (r.curl) out.push('  reproduce:', ...r.curl.split('\n').map((l) => `    ${l}`));
+    if (r.status === 'fail') out.push(`  expected:  ${t(r.expected)}`, `  observed:  ${t(r.observed)}`);
+    else out.push(`  error:     ${t(r.reason)}`);
+    if (r.note) out.push(`  note:      ${t(r.note)}`);
+    if (r.attempts?.length) out.push(`  attempts:  ${t(attemptsText(r))}`);
+    if (r.curl) out.push('  reproduce:', ...r.curl.split('\n').map((l) => `    ${t(l)}`));
   }
   const tone = { good: '32', bad: '31', warn: '33' } as const;
   out.push(

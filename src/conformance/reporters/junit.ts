@@ -30,21 +30,23 @@ function details(r: CheckResult): string {
 
 function testcase(r: CheckResult): string {
   const open = `    <testcase classname="${xmlEscape(`imagegen-contract.${r.area}`)}" name="${xmlEscape(r.key)}" time="${seconds(r.durationMs)}"`;
+  // The tier travels as a property (JUnit readers show properties; the failure type stays the severity).
+  const props = `\n      <properties><property name="tier" value="${r.tier ?? 'contract'}"/><property name="severity" value="${r.severity}"/></properties>`;
   switch (r.status) {
     case 'pass': {
       // Flaky: still a pass (the MUST was met), with the retried attempts on record.
       const flaky = r.flaky ? `\nflaky: passed only after retrying transient faults; attempts: ${attemptsText(r)}` : '';
-      return `${open}>\n      <system-out>${xmlEscape(`${r.observed ?? ''}${flaky}`)}</system-out>\n    </testcase>`;
+      return `${open}>${props}\n      <system-out>${xmlEscape(`${r.observed ?? ''}${flaky}`)}</system-out>\n    </testcase>`;
     }
     // `type` tells a skip that could have run (budget, rate-limit, ...) from one that does not apply.
     case 'skip':
-      return `${open}>\n      <skipped type="${xmlEscape(r.skipKind ?? 'other')}" message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
+      return `${open}>${props}\n      <skipped type="${xmlEscape(r.skipKind ?? 'other')}" message="${xmlEscape(r.reason ?? '')}"/>\n    </testcase>`;
     case 'not-applicable':
-      return `${open}>\n      <skipped type="not-applicable" message="${xmlEscape(`not applicable: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
+      return `${open}>${props}\n      <skipped type="not-applicable" message="${xmlEscape(`not applicable: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
     case 'fail':
-      return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(`[${r.severity}] expected ${r.expected}; observed ${r.observed}`.slice(0, 1000))}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
+      return `${open}>${props}\n      <failure type="${r.severity}" message="${xmlEscape(`[${r.severity}, ${r.tier ?? 'contract'}] expected ${r.expected}; observed ${r.observed}`.slice(0, 1000))}">${xmlEscape(details(r))}</failure>\n    </testcase>`;
     case 'error':
-      return `${open}>\n      <error type="${r.severity}" message="${xmlEscape((r.reason ?? '').slice(0, 1000))}">${xmlEscape(details(r))}</error>\n    </testcase>`;
+      return `${open}>${props}\n      <error type="${r.severity}" message="${xmlEscape((r.reason ?? '').slice(0, 1000))}">${xmlEscape(details(r))}</error>\n    </testcase>`;
   }
 }
 

@@ -111,6 +111,8 @@ export function createMockCore(options: MockOptions = {}): MockCore {
   const onRequest = resolved.onRequest;
 
   async function answer(ctx: RequestContext): Promise<Response> {
+    // A target no URL parser agrees on (`//x`, `/\\`, `http://%zz/`): 400, never a guess at a route.
+    if (ctx.badTarget !== undefined) return error(ctx, 'invalid_value', { param: null, value: show(ctx.badTarget), allowed: 'an origin-form request target (/path?query)' });
     const method = ctx.method;
     if (method === 'OPTIONS') return empty(ctx, 204, preflightHeaders(ctx.request.headers));
     const match = router.match(method, ctx.path);

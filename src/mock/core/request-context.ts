@@ -34,10 +34,14 @@ export class RequestContext {
   /** The body as read (for counted scenarios, which match requests by body). */
   body: ReadBody | undefined;
 
+  /** The raw request-target when it is unusable (answered 400); undefined for a good one. */
+  readonly badTarget: string | undefined;
+
   constructor(readonly request: Request) {
     const target = requestTarget(request);
-    this.path = target.path;
-    this.query = target.query;
+    this.path = target.ok ? target.path : '/';
+    this.query = target.ok ? target.query : '';
+    this.badTarget = target.ok ? undefined : target.raw;
     this.method = request.method;
   }
 

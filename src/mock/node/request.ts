@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { READ_CAPPED, tooLarge, truncated, type BodyProblem } from '../core/read/body.js';
 import { HEADER_RECORD } from '../core/mock-core.js';
-import { TARGET } from '../core/route/target.js';
+import { TARGET, type Target } from '../core/route/target.js';
+import { parseRequestTarget } from '../../http/request-target.js';
 
 const REQ = Symbol('imagegen-contract.node-request');
 const RES = Symbol('imagegen-contract.node-response');
@@ -16,11 +17,13 @@ const HEADERS = Symbol('imagegen-contract.headers');
 const BODY = Symbol('imagegen-contract.body');
 const SIGNAL = Symbol('imagegen-contract.signal');
 const DISCARD = Symbol('imagegen-contract.discard-cap');
+const PARSED = Symbol('imagegen-contract.parsed-target');
 
 interface NodeRequestFields {
   [REQ]: IncomingMessage;
   /** Bytes of a cancelled body dropped at most before the socket is closed. */
   [DISCARD]: number;
+  [PARSED]: Target;
   [RES]: ServerResponse | undefined;
   [URL_]: string;
   [REAL]?: Request;
@@ -38,12 +41,15 @@ const HOST = /^[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](?:
  */
 export function nodeRequest(req: IncomingMessage, res: ServerResponse | undefined, authority: string, discardCap = Infinity): Request {
   const host = req.headers.host;
-  const target = req.url ?? '/';
+  const parsed = parseRequestTarget(req.url);
+  const target: Target = parsed.ok ? { ok: true, path: parsed.path, query: parsed.query } : { ok: false, raw: req.url ?? '' };
   const r = Object.create(NodeRequestPrototype) as NodeRequestFields;
   r[REQ] = req;
   r[RES] = res;
   r[DISCARD] = discardCap;
-  r[URL_] = `http://${host && HOST.test(host) ? host : authority}${target.startsWith('/') ? target : '/'}`;
+  r[PARSED] = target;
+  // Absolute-form targets are routed by their path; the origin is the Host header's, as for any request.
+  r[URL_] = `http://${host && HOST.test(host) ? host : authority}${target.ok ? (target.query ? `${target.path}?${target.query}` : target.path) : '/'}`;
   return r as unknown as Request;
 }
 
@@ -267,7 +273,7 @@ const NodeRequestPrototype: object = Object.create(Request.prototype, {
   headers: { get(this: NodeRequestFields) { return headersOf(this); } },
   signal: { get(this: NodeRequestFields) { return signalOf(this); } },
   body: { get(this: NodeRequestFields) { return this[REAL] ? this[REAL].body : bodyOf(this); } },
-  [TARGET]: { get(this: NodeRequestFields) { return this[REQ].url ?? '/'; } },
+  [TARGET]: { get(this: NodeRequestFields) { return this[PARSED]; } },
   [READ_CAPPED]: {
     value(this: NodeRequestFields, limit: number) {
       // Once the body is a stream (or a real Request holds it), the core reads it as one.

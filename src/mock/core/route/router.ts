@@ -34,7 +34,9 @@ export class Router {
   constructor(profile: Profile, basePath: string) {
     for (const op of operations()) {
       const id = op.operationId as ProfileOperation;
-      if (!servesOperation(profile, id)) continue;
+      // The image URLs the mock hands out point at its own media route, so it is served under every
+      // profile (a real gateway of a profile without getMedia hosts its URLs elsewhere).
+      if (!servesOperation(profile, id) && id !== 'getMedia') continue;
       const tags = (op.operation.tags as string[] | undefined) ?? [];
       const native = tags.includes('Native') || tags.includes('Media');
       const security = op.operation.security as unknown[] | undefined;

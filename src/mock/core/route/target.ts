@@ -1,26 +1,21 @@
 // The path and query of a request as the client sent them. A Web Request only has its URL
-// (normalised by the URL parser); an adapter that knows the raw request-target hands it over
-// under TARGET, so error messages and routing see exactly what was sent.
+// (already parsed and normalised); an adapter that reads the raw request-target hands over its
+// parse under TARGET (node/: src/http/request-target.ts), so routing and error messages see exactly
+// what was sent, and a target no URL parser agrees on (`//x`, `/\`, `http://%zz/`) is refused.
 
 export const TARGET = Symbol.for('imagegen-contract.request-target');
 
-export interface Target {
-  path: string;
-  query: string;
-}
+export type Target = { ok: true; path: string; query: string } | { ok: false; raw: string };
 
 export function requestTarget(request: Request): Target {
-  const raw = (request as { [TARGET]?: string })[TARGET];
-  if (raw !== undefined) return split(raw);
+  const parsed = (request as { [TARGET]?: Target })[TARGET];
+  if (parsed !== undefined) return parsed;
   let url = request.url;
   const hash = url.indexOf('#');
   if (hash >= 0) url = url.slice(0, hash);
   const scheme = url.indexOf('://');
   const start = scheme < 0 ? 0 : url.indexOf('/', scheme + 3);
-  return start < 0 ? { path: '/', query: '' } : split(url.slice(start));
-}
-
-function split(target: string): Target {
-  const q = target.indexOf('?');
-  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+  if (start < 0) return { ok: true, path: '/', query: '' };
+  const q = url.indexOf('?', start);
+  return q < 0 ? { ok: true, path: url.slice(start), query: '' } : { ok: true, path: url.slice(start, q), query: url.slice(q + 1) };
 }
