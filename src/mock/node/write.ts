@@ -36,10 +36,7 @@ async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Prom
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) return;
-      if (!res.write(value)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+      if (!res.write(value)) await drained(res);
     }
     res.end();
   } catch {
@@ -47,4 +44,17 @@ async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Prom
   } finally {
     res.off('close', gone);
   }
+}
+
+/** Resolves on 'drain' or 'close', removing both listeners either way (a stream waits many times). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
