@@ -3,6 +3,7 @@
 // Headers and body. A streamed body is written chunk by chunk as it comes and cancelled when the
 // client goes away.
 import type { ServerResponse } from 'node:http';
+import { writeWithBackpressure } from '../../http/backpressure.js';
 import { answerFields } from '../core/answer/response.js';
 
 export function writeResponse(response: Response, res: ServerResponse): void {
@@ -35,8 +36,7 @@ async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Prom
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (res.destroyed) return;
-      if (!res.write(value)) await drained(res);
+      if (!(await writeWithBackpressure(res, value))) return;
     }
     res.end();
   } catch {
@@ -46,15 +46,3 @@ async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Prom
   }
 }
 
-/** Resolves on 'drain' or 'close', removing both listeners either way (a stream waits many times). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
