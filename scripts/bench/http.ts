@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { B64_BODY, URL_BODY } from './bodies.js';
+import { printInProcess, type InProcessResult } from './msw.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -117,10 +119,25 @@ async function fixedBody(url: string, body: unknown): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-export const URL_BODY = { model: 'dall-e-2', prompt: 'a lighthouse at dusk', response_format: 'url' };
-export const B64_BODY = { model: 'dall-e-2', prompt: 'a lighthouse at dusk', response_format: 'b64_json', size: '1024x1024' };
+export { B64_BODY, URL_BODY } from './bodies.js';
 
-export async function benchHttp(options: { duration: number; memoryRequests: number }): Promise<{ results: LoadResult[]; memory?: { before: number; after: number; requests: number } }> {
+/** The in-process (MSW) benchmark, in its own process like the servers. */
+function inProcess(duration: number): Promise<InProcessResult[] | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'msw.ts'), '--json', '--duration', String(duration)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) => {
+      try {
+        resolve(code === 0 ? (JSON.parse(out.trim().split('\n').pop()!) as InProcessResult[]) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+export async function benchHttp(options: { duration: number; memoryRequests: number }): Promise<{ results: LoadResult[]; inProcess?: InProcessResult[]; memory?: { before: number; after: number; requests: number } }> {
   const results: LoadResult[] = [];
   const mock = await forkServer('mock-server.ts');
   const tmp = mkdtempSync(join(tmpdir(), 'imagegen-bench-'));
@@ -158,7 +175,8 @@ export async function benchHttp(options: { duration: number; memoryRequests: num
       const after = (await mock.memory()).rss;
       memory = { before, after, requests: options.memoryRequests };
     }
-    return { results, memory };
+    const measured = await inProcess(options.duration);
+    return { results, memory, ...(measured ? { inProcess: measured } : {}) };
   } finally {
     mock.close();
     bareUrl.close();
@@ -183,12 +201,19 @@ export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
     if (mu && bu) lines.push(`mock url / bare = ${ratio(mu.rps, bu.rps)} (target >= 50%)`);
     if (mu && pr) lines.push(`mock url / prism = ${(mu.rps / pr.rps).toFixed(1)}x (target >= 10x)`);
     const buu = get('bare node:http (url-sized body), unique-prompt client');
-    if (muu && bu) lines.push(`mock url unique prompts / bare = ${ratio(muu.rps, bu.rps)}${buu ? ` (${ratio(muu.rps, buu.rps)} of bare with the same client)` : ''}`);
-    if (muu && c === 50) lines.push(`mock url unique prompts p99 at 50 connections = ${muu.p99} ms`);
+    if (muu && bu) lines.push(`cold url (unique prompts) / bare = ${ratio(muu.rps, bu.rps)} (target >= 50%)${buu ? ` (${ratio(muu.rps, buu.rps)} of bare with the same client)` : ''}`);
+    if (muu && bu && c === 50) lines.push(`cold url p99 at 50 connections = ${muu.p99} ms, ${(muu.p99 / Math.max(1, bu.p99)).toFixed(1)}x bare's ${bu.p99} ms (target <= 1.5x)`);
     if (mb && bb) lines.push(`mock b64 / bare = ${ratio(mb.rps, bb.rps)} (target >= 20%)`);
-    if (mbu && bb) lines.push(`mock b64 unique prompts (an image rendered per request) / bare = ${ratio(mbu.rps, bb.rps)}`);
+    if (mbu && bb) lines.push(`cold b64_json 1024x1024 (an image rendered per request) / bare = ${ratio(mbu.rps, bb.rps)} (target >= 20%)`);
     if (mu && c === 50) lines.push(`mock url p99 at 50 connections = ${mu.p99} ms (target <= 5 ms)`);
     console.log(`\n${c} connections: ${lines.join('; ')}`);
+  }
+  if (out.inProcess) {
+    console.log('');
+    printInProcess(out.inProcess);
+    const msw = out.inProcess.find((r) => r.name.startsWith('msw url'));
+    const bare = out.results.find((r) => r.name === 'bare node:http (url-sized body)' && r.connections === 10);
+    if (msw && bare) console.log(`\nin-process MSW cold url: ${(msw.usPerRequest / 1000).toFixed(3)} ms per request, one at a time (node:http bare at 10 connections: ${(1000 / bare.rps).toFixed(3)} ms of server time per request)`);
   }
   if (out.memory) {
     const mb = (n: number) => (n / 1048576).toFixed(1);

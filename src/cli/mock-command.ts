@@ -1,9 +1,10 @@
 // `imagegen-contract mock`: serves the mock image gateway until SIGINT/SIGTERM, then closes
 // cleanly and exits 0. Bad usage is one line and exit 2 (UsageError).
 import { supportsOperation } from '../contract/catalogue.js';
-import { ProfileError, builtInProfiles, loadProfile, profileModels } from '../contract/profiles.js';
+import { ProfileError, builtInProfiles, loadProfile, profileModels, type Profile } from '../contract/profiles.js';
 import { SCENARIOS, SCENARIO_HEADER, startMock, type MockOptions } from '../mock/index.js';
 import { parseRateLimitSpec } from '../mock/options.js';
+import { isWorker, serveAsWorker, startWorkers } from '../mock/node/workers.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
@@ -29,6 +30,8 @@ options:
   --url-ttl S          lifetime of image URLs in seconds (default: the profile's)
   --media-secret S     HMAC secret of image URLs, shared by replicas (default: random)
   --lenient            accept cross-model combinations (the schema is still enforced)
+  --public-url URL     base URL written into image URLs (default: http://<Host header>/v1)
+  --workers N          N replicas on the one port (node:cluster), sharing the media secret
   -h, --help           this help
 
 failure scenarios: header '${SCENARIO_HEADER}: <name>[:N][:COUNT|:once]', Prism's 'Prefer: code=NNN' or
@@ -44,7 +47,14 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
   return Number(text);
 }
 
-export function parseMockArgs(argv: string[]): MockOptions | 'help' {
+export interface MockArgs extends MockOptions {
+  /** Replicas (node:cluster); 1: this process serves. */
+  workers: number;
+}
+
+const MAX_WORKERS = 64;
+
+export function parseMockArgs(argv: string[]): MockArgs | 'help' {
   const values = parseCommandArgs(argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -56,10 +66,12 @@ export function parseMockArgs(argv: string[]): MockOptions | 'help' {
     'url-ttl': { type: 'string' },
     'media-secret': { type: 'string' },
     lenient: { type: 'boolean' },
+    workers: { type: 'string' },
+    'public-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const options: MockOptions = { port: integer('port', values.port, 0, 65535) ?? DEFAULT_PORT };
+  const options: MockArgs = { port: integer('port', values.port, 0, 65535) ?? DEFAULT_PORT, workers: integer('workers', values.workers, 1, MAX_WORKERS) ?? 1 };
   if (values.host !== undefined) options.host = values.host;
   try {
     options.profile = loadProfile(values.profile ?? 'openai');
@@ -88,28 +100,23 @@ export function parseMockArgs(argv: string[]): MockOptions | 'help' {
     options.mediaSecret = values['media-secret'];
   }
   if (values.lenient) options.lenient = true;
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash)
+      throw new UsageError(`--public-url must be an http(s) base URL such as https://mock.example.com/v1, got '${publicUrl}'`);
+    options.publicUrl = publicUrl;
+  }
   return options;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const options = parseMockArgs(argv);
-  if (options === 'help') {
-    process.stdout.write(`${help()}\n`);
-    return 0;
-  }
-  const mock = await startMock(options);
-  const key = options.apiKeys?.[0] ?? 'sk-mock';
-  const model = profileModels(mock.profile).find((m) => supportsOperation(m, 'createImage'))?.id ?? '';
-  const lines = [
-    `imagegen-contract mock (profile ${mock.profile.name}${options.lenient ? ', lenient' : ''}) listening on ${mock.url}`,
-    `  SDK:  new OpenAI({ baseURL: '${mock.openaiUrl}', apiKey: '${key}' })`,
-    `  curl: curl ${mock.openaiUrl}/images/generations -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' -d '{"model":"${model}","prompt":"a cute baby sea otter"}'`,
-  ];
-  if (!mock.profile.operations.includes('createImage') || !model)
-    lines[2] = `  curl: curl ${mock.url}/models -H 'Authorization: Bearer ${key}'`;
-  process.stdout.write(`${lines.join('\n')}\n`);
-
-  await new Promise<void>((resolve) => {
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -118,6 +125,46 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseMockArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  const { workers, ...options } = args;
+  if (isWorker()) {
+    // A replica started by `--workers` (this same command line, in a cluster worker).
+    const mock = await serveAsWorker(options);
+    await stopSignal();
+    await mock.close();
+    setTimeout(() => process.exit(0), 2000).unref();
+    return 0;
+  }
+  const profile = options.profile as Profile;
+  let served: { url: string; openaiUrl: string; close(): Promise<void> };
+  if (workers > 1) {
+    if (profile.progressEvents)
+      process.stderr.write(`imagegen-contract mock: with --workers, Socket.IO progress events reach only sockets connected to the replica that serves the request\n`);
+    const cluster = await startWorkers(workers, options, (line) => process.stderr.write(`${line}\n`));
+    served = { ...cluster.ready, close: () => cluster.stop() };
+  } else {
+    served = await startMock(options);
+  }
+  const key = options.apiKeys?.[0] ?? 'sk-mock';
+  const model = profileModels(profile).find((m) => supportsOperation(m, 'createImage'))?.id ?? '';
+  const mock = { ...served, profile };
+  const lines = [
+    `imagegen-contract mock (profile ${mock.profile.name}${options.lenient ? ', lenient' : ''}${workers > 1 ? `, ${workers} workers` : ''}) listening on ${mock.url}`,
+    `  SDK:  new OpenAI({ baseURL: '${mock.openaiUrl}', apiKey: '${key}' })`,
+    `  curl: curl ${mock.openaiUrl}/images/generations -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' -d '{"model":"${model}","prompt":"a cute baby sea otter"}'`,
+  ];
+  if (!mock.profile.operations.includes('createImage') || !model)
+    lines[2] = `  curl: curl ${mock.url}/models -H 'Authorization: Bearer ${key}'`;
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await stopSignal();
   await mock.close();
   // Anything a client left open must not keep the process alive after a clean close.
   setTimeout(() => process.exit(0), 2000).unref();

@@ -1,13 +1,15 @@
-// The mock image gateway: `startMock(options)` serves the contract for a profile on node:http and
-// resolves to its base URL (ending in /v1) and a close function.
+// The mock image gateway. `createMockCore(options)` is the whole mock as one function from a Web
+// Request to a Response (core/); `startMock(options)` serves it on node:http (node/) and resolves
+// to its base URL (ending in /v1) and a close function; `imagegen-contract/msw` serves it in-process.
 import type { AddressInfo } from 'node:net';
-import { createMockServer } from './server.js';
+import { createMockServer } from './node/server.js';
 import type { MockOptions } from './options.js';
 import type { Profile } from '../contract/profiles.js';
 
 export type { MockOptions, RequestLogEntry } from './options.js';
-export { SCENARIOS, SCENARIO_HEADER } from './scenarios.js';
-export { createMockServer } from './server.js';
+export { SCENARIOS, SCENARIO_HEADER } from './core/gate/scenarios.js';
+export { createMockServer, type MockServer } from './node/server.js';
+export { createMockCore, type MockCore } from './core/mock-core.js';
 
 export interface RunningMock {
   /** Base URL ending in the spec's base path (`http://127.0.0.1:PORT/v1`): what the SDK takes as baseURL. */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadProfile, normaliseProfile, type Profile } from '../contract/profiles.js';
 import { readOpenapiFile } from '../contract/files.js';
-import { defaultRenderThreads } from './render-pool.js';
+import { defaultRenderThreads } from './core/media/render-pool.js';
 
 /** One answered request, as `onRequest` reports it (tests count retries with it). */
 export interface RequestLogEntry {

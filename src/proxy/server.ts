@@ -13,8 +13,9 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { buildError } from '../contract/errors.js';
 import { Redactor } from '../conformance/redact.js';
+import { writeWithBackpressure } from '../http/backpressure.js';
 import { readBoundedBody } from '../http/body-reader.js';
-import { refusalFor } from '../mock/client-errors.js';
+import { refusalFor } from '../mock/node/client-errors.js';
 import { parseRequestTarget } from '../http/request-target.js';
 import { SseScanner } from './sse-scanner.js';
 import { DEFAULT_VIOLATIONS_KEPT, ViolationLog, type SeenViolation } from './violation-log.js';
@@ -90,23 +91,6 @@ function requestRedactor(req: IncomingMessage): Redactor {
     }
   }
   return redactor;
-}
-
-/** Writes a chunk, waiting for the client to drain (back-pressure); false when the client left. */
-async function writeWithBackpressure(res: ServerResponse, chunk: Buffer): Promise<boolean> {
-  if (res.destroyed) return false;
-  if (res.write(chunk)) return true;
-  // Both listeners go once either fires: a long stream waits thousands of times.
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-  return !res.destroyed;
 }
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { coerceFormFields } from '../../src/mock/form-fields.js';
+import { coerceFormFields } from '../../src/mock/core/read/form-fields.js';
 import { specValidator } from '../../src/contract/validator.js';
 
 const edit = (fields: Record<string, string[]>) => coerceFormFields(fields, 'CreateImageEditRequest').body;

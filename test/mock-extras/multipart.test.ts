@@ -2,8 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { parseMultipart, MultipartError, type ParsedMultipart } from '../../src/mock/multipart.js';
-import { coerceFormFields } from '../../src/mock/form-fields.js';
+import { parseMultipart, MultipartError, type ParsedMultipart } from '../../src/mock/core/read/multipart.js';
+import { nodeRequest } from '../../src/mock/node/request.js';
+import { coerceFormFields } from '../../src/mock/core/read/form-fields.js';
 import { buildError, type ErrorVars } from '../../src/contract/errors.js';
 import { renderPng } from '../../src/images/render.js';
 
@@ -26,7 +27,7 @@ function startServer() {
     waiters.splice(0).forEach((w) => w(o));
   };
   const server = http.createServer((req, res) => {
-    parseMultipart(req, LIMITS).then(
+    parseMultipart(nodeRequest(req, res, 'localhost'), LIMITS).then(
       (parsed) => {
         record({ parsed, socketBytesRead: req.socket.bytesRead });
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { io as connect, type Socket } from 'socket.io-client';
-import { attachProgress, type ProgressHub } from '../../src/mock/progress.js';
+import { attachProgress, type ProgressHub } from '../../src/mock/node/progress.js';
 
 const KEYS = new Set(['sk-alice-0123456789', 'sk-bob-0123456789']);
 const asyncapi = JSON.parse(readFileSync(new URL('../../generated/image-progress.asyncapi.json', import.meta.url), 'utf8'));

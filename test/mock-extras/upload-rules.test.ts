@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import sharp from 'sharp';
-import { checkUploads, type UploadCheck } from '../../src/mock/upload-rules.js';
-import type { UploadedFile } from '../../src/mock/multipart.js';
+import { checkUploads, type UploadCheck } from '../../src/mock/core/rules/upload-rules.js';
+import type { UploadedFile } from '../../src/mock/core/read/multipart.js';
 import { findModel, type Model } from '../../src/contract/catalogue.js';
 import { buildError, errorKinds } from '../../src/contract/errors.js';
 import { spec } from '../../src/contract/spec.js';

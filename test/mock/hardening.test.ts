@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specValidator } from '../../src/contract/validator.js';
 import { startMock, type RunningMock } from '../../src/mock/index.js';
-import { MAX_RATE_KEYS, RateLimiter } from '../../src/mock/rate-limit.js';
+import { MAX_RATE_KEYS, RateLimiter } from '../../src/mock/core/gate/rate-limit.js';
 import { KEY, JSON_HEADERS, call, expectError, expectNativeError, post } from './helpers.js';
 
 let mock: RunningMock;

@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderPng } from '../../src/images/render.js';
-import { imageJson, openaiBody } from '../../src/mock/image-answer.js';
-import { MediaTokens, type MediaRender } from '../../src/mock/media-tokens.js';
-import { RenderPool } from '../../src/mock/render-pool.js';
-import { createMockServer } from '../../src/mock/server.js';
+import { imageJson, openaiBody } from '../../src/mock/core/answer/image-answer.js';
+import { MediaTokens, type MediaRender } from '../../src/mock/core/media/media-tokens.js';
+import { RenderPool } from '../../src/mock/core/media/render-pool.js';
+import { createMockServer } from '../../src/mock/node/server.js';
 import { JSON_HEADERS, post } from './helpers.js';
 
 const render = (prompt: string, extra: Partial<MediaRender> = {}): MediaRender => ({

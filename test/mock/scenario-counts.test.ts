@@ -6,9 +6,9 @@ import { generateImage } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../src/images/index.js';
 import { startMock, type RequestLogEntry, type RunningMock } from '../../src/mock/index.js';
-import { MAX_COUNTED_REQUESTS, ScenarioCounts } from '../../src/mock/scenario-counts.js';
-import { parseScenario } from '../../src/mock/scenarios.js';
-import type { RequestContext } from '../../src/mock/request-context.js';
+import { MAX_COUNTED_REQUESTS, ScenarioCounts } from '../../src/mock/core/gate/scenario-counts.js';
+import { parseScenario } from '../../src/mock/core/gate/scenarios.js';
+import type { RequestContext } from '../../src/mock/core/request-context.js';
 import { JSON_HEADERS, KEY, call, expectError, multipart, post } from './helpers.js';
 
 let mock: RunningMock;
@@ -125,7 +125,7 @@ describe('memory', () => {
   it('the table of pending counts is bounded (LRU)', () => {
     const counts = new ScenarioCounts(100);
     const scenario = parseScenario('server_error:once')!;
-    const ctx = (i: number) => ({ req: { method: 'POST' }, path: '/v1/images/generations', query: '', body: { media: 'application/json', text: `{"prompt":"${i}"}` } }) as unknown as RequestContext;
+    const ctx = (i: number) => ({ method: 'POST', path: '/v1/images/generations', query: '', body: { media: 'application/json', text: `{"prompt":"${i}"}` } }) as unknown as RequestContext;
     for (let i = 0; i < 1000; i++) expect(counts.fails(scenario, ctx(i))).toBe(true);
     expect(counts.size).toBe(100);
     expect(counts.fails(scenario, ctx(999))).toBe(false); // recent entries are kept

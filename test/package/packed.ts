@@ -18,6 +18,8 @@ export interface PackageJson {
   bin: Record<string, string>;
   exports: Record<string, string | Record<string, string>>;
   dependencies: Record<string, string>;
+  /** Optional peers (msw for `./msw`): a consumer who uses that export installs them. */
+  peerDependencies?: Record<string, string>;
   devDependencies: Record<string, string>;
   engines: { node: string };
 }
@@ -60,7 +62,9 @@ export async function packAndInstall(): Promise<Installed> {
   mkdirSync(consumer);
   // What `npm init -y` writes: a CommonJS package.
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
-  await run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], { cwd: consumer, env: npmEnv, maxBuffer: 16 * 1024 * 1024 });
+  // Optional peers too (at the version the project tests with), as a consumer of every export would.
+  const peers = Object.keys(packageJson.peerDependencies ?? {}).map((p) => `${p}@${packageJson.devDependencies[p] ?? packageJson.peerDependencies![p]}`);
+  await run('npm', ['install', tarball, ...peers, '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], { cwd: consumer, env: npmEnv, maxBuffer: 16 * 1024 * 1024 });
   return {
     dir: consumer,
     staging,
