@@ -24,6 +24,11 @@ export function skip(reason: string, ...exchanges: ExLike[]): Outcome {
   return { status: 'skip', reason, ...(exchanges.length ? { exchanges: seqs(exchanges) } : {}) };
 }
 
+/** A check that needs what only the gateway's owner can give (a trigger, a long wait): the reason says how to enable it. */
+export function optInSkip(reason: string): Outcome {
+  return { status: 'skip', reason: `opt-in: ${reason}`, kind: 'opt-in' };
+}
+
 export const RETRY_NOTE =
   'The official SDKs retry every 5xx (and 408/409/429) up to 2 more times, so a client error labelled 5xx is sent three times and may be billed three times (facts §3.4).';
 

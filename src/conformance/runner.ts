@@ -281,7 +281,7 @@ async function runOne(ctx: RunContext, entry: Entry, options: RunnerOptions): Pr
     if (outcome.note) result.note = outcome.note;
   }
   if (outcome.status === 'skip' || outcome.status === 'error') result.reason = outcome.reason;
-  if (outcome.status === 'skip') result.skipKind = 'other';
+  if (outcome.status === 'skip') result.skipKind = outcome.kind ?? 'other';
   const retried = applyRetries(ctx, result, seen);
   if (retried.status === 'fail' || retried.status === 'error') {
     const seq = retried.exchanges[0];

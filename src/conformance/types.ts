@@ -13,7 +13,8 @@ export type Tier = 'contract' | 'fidelity';
 /** Errors only the gateway owner can trigger (`--trigger kind=…`). */
 export type TriggerKind = 'content-policy' | 'budget' | 'quota';
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['content-policy', 'budget', 'quota'];
-export type SkipKind = 'budget' | 'rate-limit' | 'deadline' | 'interrupted' | 'other';
+/** `opt-in`: the check needs something only the gateway's owner can give (a trigger, a long wait). */
+export type SkipKind = 'budget' | 'rate-limit' | 'deadline' | 'interrupted' | 'opt-in' | 'other';
 
 /** A model the run tests: the name as given, and its catalogue entry when the catalogue knows it. */
 export interface Target {
@@ -25,7 +26,7 @@ export interface Target {
 export type Outcome =
   | { status: 'pass'; observed: string; exchanges: number[] }
   | { status: 'fail'; expected: string; observed: string; exchanges: number[]; note?: string }
-  | { status: 'skip'; reason: string; exchanges?: number[] };
+  | { status: 'skip'; reason: string; exchanges?: number[]; kind?: SkipKind };
 
 /** Shared generation kinds (see generations.ts): one request can feed several checks. */
 export type GenerationKind =

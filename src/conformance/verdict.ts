@@ -8,6 +8,7 @@ const REASON: Record<SkipKind, string> = {
   'rate-limit': 'rate limit',
   deadline: 'deadline',
   interrupted: 'interrupted',
+  'opt-in': 'opt-in',
   other: 'other',
 };
 
@@ -63,12 +64,16 @@ export function verdictLines(report: ConformanceReport): VerdictLine[] {
     const required = report.exitCode === 1 && !s.mustFailed ? ' --require-all: exit 1.' : '';
     lines.push({ text: `${head}${notRun}${fix.length ? `; ${fix.join('; ')}` : ''}.${required}`, tone: 'warn' });
   }
+  // Opt-in checks do not make a run incomplete (they need the owner's trigger or a long wait), but the
+  // closing lines say which were left out, so "every MUST check passed" is never read as "all were tried".
+  const optIn = report.results.filter((r) => r.status === 'skip' && r.skipKind === 'opt-in' && r.severity === 'MUST');
+  if (optIn.length) lines.push({ text: `${optIn.length} opt-in MUST check(s) not enabled: ${keyList(optIn)} (--trigger, --wait-url-expiry: see docs/checks.md).`, tone: 'warn' });
   const flaky = report.results.filter((r) => r.flaky);
-  if (flaky.length) lines.push({ text: `${flaky.length} check(s) passed only after retrying transient faults (flaky, SHOULD answer first time): ${flakyList(flaky)}.`, tone: 'warn' });
+  if (flaky.length) lines.push({ text: `${flaky.length} check(s) passed only after retrying transient faults (flaky, SHOULD answer first time): ${keyList(flaky)}.`, tone: 'warn' });
   return lines;
 }
 
-function flakyList(results: CheckResult[]): string {
+function keyList(results: CheckResult[]): string {
   const keys = results.map((r) => r.key);
   return keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, …` : keys.join(', ');
 }

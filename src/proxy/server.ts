@@ -15,7 +15,7 @@ import { buildError } from '../contract/errors.js';
 import { Redactor } from '../conformance/redact.js';
 import { writeWithBackpressure } from '../http/backpressure.js';
 import { readBoundedBody } from '../http/body-reader.js';
-import { refusalFor } from '../mock/node/client-errors.js';
+import { refusalFor } from '../http/parser-refusals.js';
 import { parseRequestTarget } from '../http/request-target.js';
 import { SseScanner } from './sse-scanner.js';
 import { DEFAULT_VIOLATIONS_KEPT, ViolationLog, type SeenViolation } from './violation-log.js';

@@ -4,7 +4,7 @@
 // can trigger (content policy, budget, quota: opt-in through --trigger).
 import { metadataMode } from '../../contract/profiles.js';
 import { constVocabulary } from '../../contract/spec.js';
-import { fail, judgeBody, judgeClientError, pass, skip, type ClientErrorExpectation } from '../assert.js';
+import { fail, judgeBody, judgeClientError, optInSkip, pass, skip, type ClientErrorExpectation } from '../assert.js';
 import type { RunContext } from '../context.js';
 import { describe } from '../exchange.js';
 import { METADATA, otherModelName, PROMPT } from '../generations.js';
@@ -95,8 +95,8 @@ const triggerChecks: CheckDef[] = TRIGGERS.map((c) => ({
   async run(ctx) {
     const trigger = ctx.triggers[c.kind];
     if (!trigger)
-      return skip(
-        `opt-in: only the gateway's owner can make it refuse this way; pass --trigger ${c.kind}='PROMPT TEXT' (a prompt it refuses) or --trigger ${c.kind}='Header-Name: value' (a header that makes it refuse)`,
+      return optInSkip(
+        `only the gateway's owner can make it refuse this way; pass --trigger ${c.kind}='PROMPT TEXT' (a prompt it refuses) or --trigger ${c.kind}='Header-Name: value' (a header that makes it refuse)`,
       );
     // The trigger may make an image where the gateway is broken: one request, never retried.
     const ex = await ctx.send(triggerRequest(ctx, ctx.primary, trigger, `${c.kind} trigger`));
@@ -154,7 +154,7 @@ export const gatewayFeatureChecks: CheckDef[] = [
     async run(ctx) {
       const ttl = ctx.profile.urlTtlSeconds ?? 3600;
       const grace = expiryGrace(ttl);
-      if (!ctx.waitUrlExpiry) return skip(`opt-in: pass --wait-url-expiry to wait up to ${ttl + grace} s (the profile's urlTtlSeconds ${ttl} + ${grace}) and check that URLs expire`);
+      if (!ctx.waitUrlExpiry) return optInSkip(`pass --wait-url-expiry to wait up to ${ttl + grace} s (the profile's urlTtlSeconds ${ttl} + ${grace}) and check that URLs expire`);
       const gen = await ctx.generation(ctx.primary, 'baseline');
       const items = await ctx.items(gen);
       const url = items.find((i) => i.source === 'url' && i.url)?.url;

@@ -7,27 +7,7 @@ import type { Duplex } from 'node:stream';
 import { buildError } from '../../contract/errors.js';
 import { CORS_HEADERS } from '../core/route/cors.js';
 import { nextRequestId } from '../core/request-context.js';
-
-interface Refusal {
-  status: number;
-  reason: string;
-  message: string;
-}
-
-const TIMEOUT: Refusal = { status: 408, reason: 'Request Timeout', message: 'The request was not received in time: send the headers and body without pausing.' };
-const HEADERS_TOO_LARGE: Refusal = { status: 431, reason: 'Request Header Fields Too Large', message: 'The request headers are too large: at most 16 KB in total.' };
-
-/** What a parser error code (`HPE_*`, `ERR_HTTP_REQUEST_TIMEOUT`) is answered with. */
-export function refusalFor(code: string | undefined): Refusal {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return TIMEOUT;
-  if (code === 'HPE_HEADER_OVERFLOW') return HEADERS_TOO_LARGE;
-  const framing = code === 'HPE_INVALID_CHUNK_SIZE' || code === 'HPE_INVALID_TRANSFER_ENCODING' || code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || code === 'HPE_INVALID_CONTENT_LENGTH';
-  return {
-    status: 400,
-    reason: 'Bad Request',
-    message: framing ? 'The request body is not framed correctly (Content-Length or chunked Transfer-Encoding).' : 'The request is not valid HTTP/1.1.',
-  };
-}
+import { refusalFor } from '../../http/parser-refusals.js';
 
 type ServedSocket = Duplex & { _httpMessage?: { headersSent?: boolean } | null };
 

@@ -13,6 +13,7 @@ const SKIP_KIND_LABEL: Record<SkipKind, string> = {
   'rate-limit': 'rate limited',
   deadline: 'run deadline reached',
   interrupted: 'run interrupted',
+  'opt-in': 'opt-in (needs a trigger or a long wait: see the reason)',
   other: 'could not run',
 };
 
