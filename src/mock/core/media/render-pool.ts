@@ -8,12 +8,6 @@ import type { RenderJob, RenderReply } from './render-worker.js';
 
 /** Below this many pixels a picture is drawn in the calling thread. */
 const MIN_POOLED_PIXELS = 256 * 256;
-/**
- * When every thread already has this many pictures to draw, the calling thread draws the next one
- * itself: under a burst of cold requests the threads are the bottleneck while the calling thread
- * idles between answers, so sharing the work raises throughput (same bytes either way).
- */
-const SHARE_AT_PENDING = 2;
 
 /** Default thread count: the cores but one (the main thread's), at most 4. */
 export function defaultRenderThreads(): number {
@@ -65,7 +59,6 @@ export class RenderPool {
     if (threads.length === 0) return renderPng(request);
     let thread = threads[0]!;
     for (const t of threads) if (t.pending.size < thread.pending.size) thread = t;
-    if (thread.pending.size >= SHARE_AT_PENDING) return renderPng(request);
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref(); // a render under way keeps the process alive
