@@ -318,27 +318,117 @@ const litFreq = new Float64Array(286);
 let codes = new Uint32Array(1024);
 let bitCounts = new Uint8Array(1024);
 
+/** Where one row's tokens lie in the token list. */
+export interface RowTokens {
+  start: number;
+  end: number;
+}
+
+/**
+ * The scanlines of one picture, built row by row as tokens, then written as one zlib stream. Rows
+ * come either painted (`subRow`) or already as runs of their Sub-filtered bytes (`beginRow`,
+ * `bytes`, `endRow`), which lets a caller that knows a row's shape skip painting and scanning it.
+ * One picture at a time: the token list is module scratch (the encoder is synchronous), so
+ * constructing another ScanlineStream starts over.
+ */
+export class ScanlineStream {
+  /** The Up row: filter byte 2, then zeros. */
+  readonly up: RowTokens;
+  private readonly pieces: Array<{ start: number; end: number; times: number }> = [];
+  // The row being built: its start, and the run of equal filtered bytes not yet tokenised.
+  private rowStart = -1;
+  private runValue = -1;
+  private runLength = 0;
+  private rowLength = 0;
+
+  constructor(
+    readonly rowBytes: number,
+    readonly channels: number,
+  ) {
+    tokens.length = 0;
+    tokens.push(FILTER_UP);
+    tokens.run(0, rowBytes);
+    this.up = { start: 0, end: tokens.length };
+  }
+
+  /** Tokens of a painted row, written with the Sub filter. */
+  subRow(row: Uint8Array): RowTokens {
+    if (row.length !== this.rowBytes) throw new RangeError(`row has ${row.length} bytes, expected ${this.rowBytes}`);
+    const start = tokens.length;
+    tokeniseSub(row, this.channels, tokens);
+    return { start, end: tokens.length };
+  }
+
+  /** Starts a Sub row given as its filtered bytes (after the filter byte), in order, through `bytes`. */
+  beginRow(): void {
+    this.rowStart = tokens.length;
+    tokens.push(FILTER_SUB);
+    this.runValue = -1;
+    this.runLength = 0;
+    this.rowLength = 0;
+  }
+
+  /** `count` filtered bytes of `value`; equal neighbours join one run, as tokeniseSub would find it. */
+  bytes(value: number, count: number): void {
+    if (count <= 0) return;
+    this.rowLength += count;
+    if (value === this.runValue) {
+      this.runLength += count;
+      return;
+    }
+    if (this.runLength > 0) tokens.run(this.runValue, this.runLength);
+    this.runValue = value;
+    this.runLength = count;
+  }
+
+  /** Ends the row begun by `beginRow`. */
+  endRow(): RowTokens {
+    if (this.rowLength !== this.rowBytes) throw new RangeError(`filtered row has ${this.rowLength} bytes, expected ${this.rowBytes}`);
+    tokens.run(this.runValue, this.runLength);
+    return { start: this.rowStart, end: tokens.length };
+  }
+
+  /**
+   * Whether two rows have the same tokens, hence the same pixels: tokens decode to the filtered
+   * bytes, and those to the row.
+   */
+  same(a: RowTokens, b: RowTokens): boolean {
+    if (a.end - a.start !== b.end - b.start) return false;
+    const t = tokens.data;
+    for (let k = 0; k < a.end - a.start; k++) if (t[a.start + k] !== t[b.start + k]) return false;
+    return true;
+  }
+
+  /** Appends `times` copies of `row` to the scanlines. */
+  write(row: RowTokens, times: number): void {
+    if (times <= 0) return;
+    const last = this.pieces[this.pieces.length - 1];
+    // Copies of the same row in a row are one piece (the same bits, written with fewer block copies).
+    if (last && last.start === row.start && last.end === row.end) last.times += times;
+    else this.pieces.push({ start: row.start, end: row.end, times });
+  }
+
+  /** The zlib stream of the rows written, with `before` and `after` bytes of room around it (for the PNG chunk framing). */
+  zlib(before = 0, after = 0): Buffer {
+    return writeZlib(this.pieces, before, after);
+  }
+}
+
 /**
  * The zlib stream of `pieces`, whose rows are `rowBytes` long (`channels` bytes per pixel), in a
  * buffer with `before` and `after` bytes of room around it (for the PNG chunk framing).
  */
 export function zlibScanlines(pieces: readonly RowPiece[], rowBytes: number, channels: number, before = 0, after = 0): Buffer {
-  // Tokens of each distinct row; the Up row (filter byte, then zeros) first.
-  tokens.length = 0;
-  tokens.push(FILTER_UP);
-  tokens.run(0, rowBytes);
-  const upEnd = tokens.length;
-  const spans: Array<{ start: number; end: number; times: number }> = [];
+  const stream = new ScanlineStream(rowBytes, channels);
   for (const piece of pieces) {
-    if ('up' in piece) {
-      if (piece.up > 0) spans.push({ start: 0, end: upEnd, times: piece.up });
-      continue;
-    }
-    if (piece.row.length !== rowBytes) throw new RangeError(`row has ${piece.row.length} bytes, expected ${rowBytes}`);
-    const start = tokens.length;
-    tokeniseSub(piece.row, channels, tokens);
-    spans.push({ start, end: tokens.length, times: 1 });
+    if ('up' in piece) stream.write(stream.up, piece.up);
+    else stream.write(stream.subRow(piece.row), 1);
   }
+  return stream.zlib(before, after);
+}
+
+/** The stream of the token ranges in `spans`, each written `times` times. */
+function writeZlib(spans: ReadonlyArray<{ start: number; end: number; times: number }>, before: number, after: number): Buffer {
   const t = tokens.data;
 
   // Symbol counts and checksum, by occurrences of each row.

@@ -79,8 +79,8 @@ export function describePicture(seed: string, prompt: string, index: number): Pi
   };
 }
 
-/** A horizontal span [x0, x1) painted with accent `colour` (0-2). */
-type Span = readonly [x0: number, x1: number, colour: number];
+/** A horizontal span [x0, x1) painted with accent `colour` (0-2); later spans of a row paint over earlier ones. */
+export type Span = readonly [x0: number, x1: number, colour: number];
 
 /**
  * Row classifier: `key(y)` is cheap and equal for rows that look the same;
@@ -207,42 +207,75 @@ function fillSpan(row: Uint8Array, channels: number, x0: number, x1: number, px:
   }
 }
 
-export interface PaintedRows {
+/** Consecutive rows painted alike: the accent spans over the background, and how many rows. */
+export interface SpanRun {
+  /** One array per distinct row shape, shared by every run of that shape (so it can key a cache). */
+  spans: readonly Span[];
+  count: number;
+}
+
+/** A picture at its size, before painting: its pixel colours and its rows as runs of spans. */
+export interface SpanRows {
+  width: number;
+  height: number;
   channels: 3 | 4;
-  runs: RowRun[];
+  /** Pixel bytes by colour: 0 the background, 1-3 the accents (span colour + 1). */
+  pixels: readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  runs: SpanRun[];
 }
 
 /**
- * Paint `picture` at width x height as runs of identical scanlines.
+ * The rows of `picture` at width x height, as runs of rows with the same spans.
  * Transparent pictures are RGBA with alpha 0 on the background and 255 on accents.
  */
-export function paintRows(picture: Picture, width: number, height: number, transparent = false): PaintedRows {
+export function spanRows(picture: Picture, width: number, height: number, transparent = false): SpanRows {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`picture size must be positive integers, got ${width}x${height}`);
   }
-  const channels: 3 | 4 = transparent ? 4 : 3;
   const pixel = (c: Rgb, alpha: number): Uint8Array =>
     Uint8Array.from(transparent ? [c[0], c[1], c[2], alpha] : [c[0], c[1], c[2]]);
-  const bgPx = pixel(picture.background, 0);
-  const accentPx = picture.accents.map((c) => pixel(c, 255));
-  const rowBytes = width * channels;
-
+  const [a0, a1, a2] = picture.accents;
   const shape = rowShape(picture, width, height);
-  const templates = new Map<number, Uint8Array>(); // per call: a distinct row is painted once
-  // Distinct rows are views into a few slabs (of 1, 2, 4, ... rows) rather than one allocation each.
-  let slab: Uint8Array | undefined;
-  let slabRows = 0;
-  let slabUsed = 0;
-  const runs: RowRun[] = [];
+  const byKey = new Map<number, readonly Span[]>(); // a distinct row's spans are asked once
+  const runs: SpanRun[] = [];
   let lastKey = NaN;
-  let last: RowRun | undefined;
+  let last: SpanRun | undefined;
   for (let y = 0; y < height; y++) {
     const key = shape.key(y);
     if (last && key === lastKey) {
       last.count++;
       continue;
     }
-    let row = templates.get(key);
+    let spans = byKey.get(key);
+    if (!spans) byKey.set(key, (spans = shape.spans(y)));
+    runs.push((last = { spans, count: 1 }));
+    lastKey = key;
+  }
+  return {
+    width,
+    height,
+    channels: transparent ? 4 : 3,
+    pixels: [pixel(picture.background, 0), pixel(a0, 255), pixel(a1, 255), pixel(a2, 255)],
+    runs,
+  };
+}
+
+export interface PaintedRows {
+  channels: 3 | 4;
+  runs: RowRun[];
+}
+
+/** Paint span rows as runs of identical scanlines; runs of one shape share one painted row. */
+export function paintSpanRows({ width, channels, pixels, runs }: SpanRows): PaintedRows {
+  const rowBytes = width * channels;
+  const painted = new Map<readonly Span[], Uint8Array>(); // per call: a distinct row is painted once
+  // Distinct rows are views into a few slabs (of 1, 2, 4, ... rows) rather than one allocation each.
+  let slab: Uint8Array | undefined;
+  let slabRows = 0;
+  let slabUsed = 0;
+  const rowRuns: RowRun[] = [];
+  for (const { spans, count } of runs) {
+    let row = painted.get(spans);
     if (!row) {
       if (slabUsed === slabRows) {
         slabRows = Math.min(slabRows * 2 || 1, 64);
@@ -250,14 +283,18 @@ export function paintRows(picture: Picture, width: number, height: number, trans
         slabUsed = 0;
       }
       row = slab!.subarray(slabUsed * rowBytes, ++slabUsed * rowBytes);
-      fillSpan(row, channels, 0, width, bgPx);
-      for (const [x0, x1, colour] of shape.spans(y)) fillSpan(row, channels, x0, x1, accentPx[colour]!);
-      templates.set(key, row);
+      fillSpan(row, channels, 0, width, pixels[0]);
+      for (const [x0, x1, colour] of spans) fillSpan(row, channels, x0, x1, pixels[colour + 1]!);
+      painted.set(spans, row);
     }
-    runs.push((last = { row, count: 1 }));
-    lastKey = key;
+    rowRuns.push({ row, count });
   }
-  return { channels, runs };
+  return { channels, runs: rowRuns };
+}
+
+/** Paint `picture` at width x height as runs of identical scanlines (see spanRows). */
+export function paintRows(picture: Picture, width: number, height: number, transparent = false): PaintedRows {
+  return paintSpanRows(spanRows(picture, width, height, transparent));
 }
 
 /** Expand row runs into one tightly packed pixel buffer (for encoders that need raw pixels). */
