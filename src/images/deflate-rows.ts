@@ -135,6 +135,15 @@ function adlerApply(state: { a: number; b: number }, step: AdlerStep, times: num
   state.b = b % ADLER_MOD;
 }
 
+// Scratch for huffmanLengths, sized for the largest alphabet (286 literal/length symbols).
+const MAX_SYMBOLS = 286;
+const SYMBOL_SLOTS = 512; // a sort key is weight * 512 + symbol
+const sortKeys = new Float64Array(MAX_SYMBOLS);
+const leafSymbol = new Uint16Array(MAX_SYMBOLS);
+const nodeWeight = new Float64Array(2 * MAX_SYMBOLS);
+const nodeParent = new Int32Array(2 * MAX_SYMBOLS);
+const nodeDepth = new Uint8Array(2 * MAX_SYMBOLS);
+
 /**
  * Huffman code lengths for `freq`, none longer than `limit`; ties break on the symbol, so the
  * result is deterministic. Too-long codes are avoided by halving the counts and building again
@@ -142,50 +151,80 @@ function adlerApply(state: { a: number; b: number }, step: AdlerStep, times: num
  */
 function huffmanLengths(freq: Float64Array, limit: number): Uint8Array {
   const n = freq.length;
+  if (n > MAX_SYMBOLS) throw new RangeError(`huffmanLengths: ${n} symbols`);
   const lengths = new Uint8Array(n);
-  const weight = Float64Array.from(freq);
+  const weight = freq.slice();
   for (;;) {
-    const symbols: number[] = [];
-    for (let s = 0; s < n; s++) if (weight[s]! > 0) symbols.push(s);
-    if (symbols.length === 0) return lengths;
-    if (symbols.length === 1) {
-      lengths[symbols[0]!] = 1;
+    const m = sortByWeight(weight);
+    if (m === 0) return lengths;
+    if (m === 1) {
+      lengths[leafSymbol[0]!] = 1;
       return lengths;
     }
-    symbols.sort((x, y) => weight[x]! - weight[y]! || x - y);
     // Two queues: leaves in weight order, then internal nodes in creation (= weight) order.
-    const m = symbols.length;
-    const nodeWeight = new Float64Array(2 * m - 1);
-    const parent = new Int32Array(2 * m - 1);
-    for (let k = 0; k < m; k++) nodeWeight[k] = weight[symbols[k]!]!;
+    for (let k = 0; k < m; k++) nodeWeight[k] = weight[leafSymbol[k]!]!;
     let leaf = 0;
     let inner = m;
     for (let next = m; next < 2 * m - 1; next++) {
+      nodeWeight[next] = 0;
       for (let pick = 0; pick < 2; pick++) {
         const node = leaf < m && (inner >= next || nodeWeight[leaf]! <= nodeWeight[inner]!) ? leaf++ : inner++;
         nodeWeight[next] = nodeWeight[next]! + nodeWeight[node]!;
-        parent[node] = next;
+        nodeParent[node] = next;
       }
     }
     // The root is the last node and parents come after their children.
-    const depth = new Uint8Array(2 * m - 1);
+    nodeDepth[2 * m - 2] = 0;
     let longest = 0;
     for (let k = 2 * m - 3; k >= 0; k--) {
-      depth[k] = depth[parent[k]!]! + 1;
-      if (k < m && depth[k]! > longest) longest = depth[k]!;
+      nodeDepth[k] = nodeDepth[nodeParent[k]!]! + 1;
+      if (k < m && nodeDepth[k]! > longest) longest = nodeDepth[k]!;
     }
     if (longest <= limit) {
-      for (let k = 0; k < m; k++) lengths[symbols[k]!] = depth[k]!;
+      for (let k = 0; k < m; k++) lengths[leafSymbol[k]!] = nodeDepth[k]!;
       return lengths;
     }
     for (let s = 0; s < n; s++) if (weight[s]! > 0) weight[s] = Math.ceil(weight[s]! / 2);
   }
 }
 
+/**
+ * The used symbols (weight > 0) into leafSymbol[0, m) by weight, then symbol; returns m. Each is
+ * sorted as one number, weight * 512 + symbol, with the typed array's native numeric sort (no
+ * comparator calls); exact while weights stay below 2^44, and a comparator sort past that.
+ */
+function sortByWeight(weight: Float64Array): number {
+  let m = 0;
+  let heaviest = 0;
+  for (let s = 0; s < weight.length; s++) {
+    const w = weight[s]!;
+    if (w <= 0) continue;
+    sortKeys[m++] = w * SYMBOL_SLOTS + s;
+    if (w > heaviest) heaviest = w;
+  }
+  if (heaviest * SYMBOL_SLOTS >= Number.MAX_SAFE_INTEGER / 2) {
+    const symbols = Array.from(sortKeys.subarray(0, m), (key) => key % SYMBOL_SLOTS);
+    symbols.sort((x, y) => weight[x]! - weight[y]! || x - y);
+    leafSymbol.set(symbols);
+    return m;
+  }
+  const keys = sortKeys.subarray(0, m).sort();
+  for (let k = 0; k < m; k++) leafSymbol[k] = keys[k]! % SYMBOL_SLOTS;
+  return m;
+}
+
+/** Each byte's bits in reverse order. */
+const REVERSED_BYTE = Uint8Array.from({ length: 256 }, (_, b) => {
+  let r = 0;
+  for (let k = 0; k < 8; k++) r |= ((b >> k) & 1) << (7 - k);
+  return r;
+});
+
 /** Canonical codes (RFC 1951 §3.2.2), bit-reversed for the LSB-first bit stream. */
 function canonicalCodes(lengths: Uint8Array): Uint16Array {
   const count = new Uint16Array(16);
-  for (const l of lengths) if (l) count[l] = count[l]! + 1;
+  for (let s = 0; s < lengths.length; s++) count[lengths[s]!]! += 1;
+  count[0] = 0;
   const nextCode = new Uint16Array(16);
   let code = 0;
   for (let bits = 1; bits < 16; bits++) {
@@ -196,21 +235,24 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
   for (let s = 0; s < lengths.length; s++) {
     const len = lengths[s]!;
     if (!len) continue;
-    let c = nextCode[len]!;
+    const c = nextCode[len]!;
     nextCode[len] = c + 1;
-    let reversed = 0;
-    for (let k = 0; k < len; k++) {
-      reversed = (reversed << 1) | (c & 1);
-      c >>= 1;
-    }
-    codes[s] = reversed;
+    // The code's 16 bits reversed, then its `len` meaningful bits brought down.
+    codes[s] = ((REVERSED_BYTE[c & 0xff]! << 8) | REVERSED_BYTE[c >>> 8]!) >>> (16 - len);
   }
   return codes;
 }
 
-/** Run-length form of code lengths (symbols 0-18 and their extra values), as a block header sends them. */
-function codeLengthSymbols(lengths: Uint8Array): number[][] {
-  const out: number[][] = [];
+/**
+ * Run-length form of code lengths, as a block header sends them: pairs of a symbol (0-18) and its
+ * extra value, flat in `out` (reused scratch); returns the number of pairs.
+ */
+function codeLengthSymbols(lengths: Uint8Array, out: Uint8Array): number {
+  let n = 0;
+  const push = (symbol: number, extra: number) => {
+    out[2 * n] = symbol;
+    out[2 * n++ + 1] = extra;
+  };
   let i = 0;
   while (i < lengths.length) {
     const l = lengths[i]!;
@@ -218,19 +260,19 @@ function codeLengthSymbols(lengths: Uint8Array): number[][] {
     while (j < lengths.length && lengths[j] === l) j++;
     let run = j - i;
     if (l === 0) {
-      for (; run >= 11; run -= Math.min(run, 138)) out.push([18, Math.min(run, 138) - 11]);
+      for (; run >= 11; run -= Math.min(run, 138)) push(18, Math.min(run, 138) - 11);
       if (run >= 3) {
-        out.push([17, run - 3]);
+        push(17, run - 3);
         run = 0;
       }
     } else {
-      out.push([l, 0]);
-      for (run--; run >= 3; run -= Math.min(run, 6)) out.push([16, Math.min(run, 6) - 3]);
+      push(l, 0);
+      for (run--; run >= 3; run -= Math.min(run, 6)) push(16, Math.min(run, 6) - 3);
     }
-    for (; run > 0; run--) out.push([l, 0]);
+    for (; run > 0; run--) push(l, 0);
     i = j;
   }
-  return out;
+  return n;
 }
 
 /** LSB-first bit writer into a buffer sized in advance. */
@@ -315,6 +357,8 @@ function gcd(a: number, b: number): number {
 const SCRATCH_KEEP = 1 << 18;
 const tokens = new Tokens();
 const litFreq = new Float64Array(286);
+/** Code-length symbols of a header (at most one per length sent, 286 + 2), as symbol and extra value pairs. */
+const clSymbols = new Uint8Array(2 * (286 + 2));
 let codes = new Uint32Array(1024);
 let bitCounts = new Uint8Array(1024);
 
@@ -459,18 +503,20 @@ function writeZlib(spans: ReadonlyArray<{ start: number; end: number; times: num
   const header = new Uint8Array(hlit + distLen.length);
   header.set(litLen.subarray(0, hlit));
   header.set(distLen, hlit);
-  const clSymbols = codeLengthSymbols(header);
+  const clCount = codeLengthSymbols(header, clSymbols);
   const clFreq = new Float64Array(19);
-  for (const [s] of clSymbols) clFreq[s!] = clFreq[s!]! + 1;
+  for (let k = 0; k < clCount; k++) clFreq[clSymbols[2 * k]!]! += 1;
   // The code-length code must be complete too: give it a second symbol if the header uses one.
-  if (clFreq.filter((f) => f > 0).length < 2) clFreq[clFreq[0] ? 1 : 0] = 1;
+  let clUsed = 0;
+  for (let s = 0; s < 19; s++) if (clFreq[s]! > 0) clUsed++;
+  if (clUsed < 2) clFreq[clFreq[0] ? 1 : 0] = 1;
   const clLen = huffmanLengths(clFreq, 7);
   let hclen = 19;
   while (hclen > 4 && clLen[CL_ORDER[hclen - 1]!] === 0) hclen--;
 
   // Exact size, so the stream is written once, into a buffer of the right length.
   let bits = 3 + 5 + 5 + 4 + 3 * hclen;
-  for (const [s] of clSymbols) bits += clLen[s!]! + CL_EXTRA_BITS[s!]!;
+  for (let k = 0; k < clCount; k++) bits += clLen[clSymbols[2 * k]!]! + CL_EXTRA_BITS[clSymbols[2 * k]!]!;
   for (let s = 0; s < 286; s++) bits += litFreq[s]! * litLen[s]!;
   bits += extraBits + matches * distLen[0]!;
   const out = Buffer.allocUnsafe(before + 2 + Math.ceil(bits / 8) + 4 + after);
@@ -484,9 +530,10 @@ function writeZlib(spans: ReadonlyArray<{ start: number; end: number; times: num
   w.write(hclen - 4, 4);
   for (let k = 0; k < hclen; k++) w.write(clLen[CL_ORDER[k]!]!, 3);
   const clCodes = canonicalCodes(clLen);
-  for (const [s, extra] of clSymbols) {
-    w.write(clCodes[s!]!, clLen[s!]!);
-    if (CL_EXTRA_BITS[s!]) w.write(extra!, CL_EXTRA_BITS[s!]!);
+  for (let k = 0; k < clCount; k++) {
+    const s = clSymbols[2 * k]!;
+    w.write(clCodes[s]!, clLen[s]!);
+    if (CL_EXTRA_BITS[s]) w.write(clSymbols[2 * k + 1]!, CL_EXTRA_BITS[s]!);
   }
 
   // Each token as one code: a match is its length code, extra bits and distance code together.
