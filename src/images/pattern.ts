@@ -83,11 +83,14 @@ export function describePicture(seed: string, prompt: string, index: number): Pi
 export type Span = readonly [x0: number, x1: number, colour: number];
 
 /**
- * Row classifier: `key(y)` is cheap and equal for rows that look the same;
- * `spans(y)` (accent spans over the background) is only asked once per run.
+ * Row classifier: `key(y)` is cheap and equal for rows that look the same; `end(y)` is a row
+ * after y up to which (exclusive) the key cannot change, so runs are found without visiting every
+ * row (it may stop early: equal keys either side join one run); `spans(y)` (accent spans over the
+ * background) is only asked once per distinct key.
  */
 interface RowShape {
   key(y: number): number;
+  end(y: number): number;
   spans(y: number): Span[];
 }
 
@@ -104,6 +107,7 @@ function rowShape(p: Picture, width: number, height: number): RowShape {
   const pattern = patternShape(p, width, height);
   return {
     key: (y) => (y < sigRows ? -2 : pattern.key(y)), // pattern keys are >= -1
+    end: (y) => (y < sigRows ? sigRows : pattern.end(y)),
     spans: (y) => (y < sigRows ? sigSpans : pattern.spans(y)),
   };
 }
@@ -115,7 +119,12 @@ function patternShape(p: Picture, width: number, height: number): RowShape {
       const thick = Math.max(1, Math.round(period * p.duty));
       const off = Math.round(p.phase * period);
       const key = (y: number) => ((y + off) % period < thick ? Math.floor((y + off) / period) % 3 : -1);
-      return { key, spans: (y) => (key(y) < 0 ? [] : [[0, width, key(y)]]) };
+      // Within a period the key changes where the band ends (thick) and where the next begins.
+      const end = (y: number) => {
+        const within = (y + off) % period;
+        return y + (within < thick ? thick : period) - within;
+      };
+      return { key, end, spans: (y) => (key(y) < 0 ? [] : [[0, width, key(y)]]) };
     }
     case 'vbands': {
       const period = Math.max(2, Math.round(width / p.divisions));
@@ -125,7 +134,7 @@ function patternShape(p: Picture, width: number, height: number): RowShape {
       for (let k = 0, x = -off; x < width; k++, x += period) {
         if (x + thick > 0) spans.push([Math.max(0, x), Math.min(width, x + thick), k % 3]);
       }
-      return { key: () => 0, spans: () => spans }; // every row identical: one distinct scanline
+      return { key: () => 0, end: () => height, spans: () => spans }; // every row identical: one distinct scanline
     }
     case 'bricks': {
       const period = Math.max(2, Math.round(Math.min(width, height) / p.divisions));
@@ -138,8 +147,14 @@ function patternShape(p: Picture, width: number, height: number): RowShape {
       };
       // Colour rotation (mod 3) and brick offset (mod 2) repeat every 6 cell rows.
       const key = (y: number) => (inSquares(y) ? Math.floor((y + off) / period) % 6 : -1);
+      // Within a period the key changes where the squares begin (inset), end, and the period ends.
+      const end = (y: number) => {
+        const within = (y + off) % period;
+        return y + (within < inset ? inset : within < inset + side ? inset + side : period) - within;
+      };
       return {
         key,
+        end,
         spans: (y) => {
           if (!inSquares(y)) return [];
           const r = Math.floor((y + off) / period);
@@ -169,7 +184,16 @@ function patternShape(p: Picture, width: number, height: number): RowShape {
         }
         return states;
       };
+      // Every row where some ring's state can change: its outer and inner edges, top and bottom.
+      const edges: number[] = [];
+      for (let k = 0; k < p.divisions; k++) {
+        const i = margin + k * period;
+        if (i >= width - i) break;
+        edges.push(i, i + thick, height - i - thick, height - i);
+      }
+      edges.sort((x, y) => x - y);
       return {
+        end: (y) => edges.find((e) => e > y) ?? height,
         // Same value as ringStates(y) read as base-3 digits, without building the array for every row.
         key: (y) => {
           let acc = 0;
@@ -240,16 +264,17 @@ export function spanRows(picture: Picture, width: number, height: number, transp
   const runs: SpanRun[] = [];
   let lastKey = NaN;
   let last: SpanRun | undefined;
-  for (let y = 0; y < height; y++) {
+  for (let y = 0; y < height; ) {
     const key = shape.key(y);
-    if (last && key === lastKey) {
-      last.count++;
-      continue;
+    const next = Math.min(height, Math.max(y + 1, shape.end(y)));
+    if (last && key === lastKey) last.count += next - y;
+    else {
+      let spans = byKey.get(key);
+      if (!spans) byKey.set(key, (spans = shape.spans(y)));
+      runs.push((last = { spans, count: next - y }));
+      lastKey = key;
     }
-    let spans = byKey.get(key);
-    if (!spans) byKey.set(key, (spans = shape.spans(y)));
-    runs.push((last = { spans, count: 1 }));
-    lastKey = key;
+    y = next;
   }
   return {
     width,
