@@ -256,8 +256,7 @@ export function spanRows(picture: Picture, width: number, height: number, transp
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`picture size must be positive integers, got ${width}x${height}`);
   }
-  const pixel = (c: Rgb, alpha: number): Uint8Array =>
-    Uint8Array.from(transparent ? [c[0], c[1], c[2], alpha] : [c[0], c[1], c[2]]);
+  const pixel = (c: Rgb, alpha: number): Uint8Array => (transparent ? Uint8Array.of(c[0], c[1], c[2], alpha) : Uint8Array.of(c[0], c[1], c[2]));
   const [a0, a1, a2] = picture.accents;
   const shape = rowShape(picture, width, height);
   const byKey = new Map<number, readonly Span[]>(); // a distinct row's spans are asked once

@@ -17,7 +17,7 @@ class Segments {
   n = 0;
 
   /** `canon[c]`: the lowest palette index whose pixel bytes equal colour c's (accents may coincide). */
-  constructor(private readonly canon: Uint8Array) {}
+  canon: Uint8Array = new Uint8Array(0);
 
   /** Starts a segment of `colour` at `x`, or extends the last one when its pixel is the same. */
   add(x: number, colour: number): void {
@@ -69,9 +69,13 @@ class Segments {
 /** Index of the first palette entry with the same bytes as each entry. */
 function canonicalColours(pixels: readonly Uint8Array[]): Uint8Array {
   const canon = new Uint8Array(pixels.length);
+  const same = (c: Uint8Array, d: Uint8Array) => {
+    for (let k = 0; k < c.length; k++) if (c[k] !== d[k]) return false;
+    return true;
+  };
   for (let c = 0; c < pixels.length; c++) {
     let d = 0;
-    while (!pixels[d]!.every((b, k) => b === pixels[c]![k])) d++;
+    while (!same(pixels[c]!, pixels[d]!)) d++;
     canon[c] = d;
   }
   return canon;
@@ -91,11 +95,14 @@ function filteredRow(seg: Segments, pixels: readonly Uint8Array[], width: number
   return stream.endRow();
 }
 
+/** Scratch (the encoder is synchronous). */
+const seg = new Segments();
+
 /** The PNG of `rows`: the same bytes as encodePngRuns(paintSpanRows(rows).runs, ...). */
 export function encodePngSpans(rows: SpanRows): Buffer {
   const { width, height, channels, pixels } = rows;
   const stream = new ScanlineStream(width * channels, channels);
-  const seg = new Segments(canonicalColours(pixels));
+  seg.canon = canonicalColours(pixels);
   const tokensOf = new Map<readonly Span[], RowTokens>(); // a distinct shape is tokenised once
   let above: RowTokens | undefined; // the row above the run, written Sub or as the Up rows after it
   let distinct = 0;
