@@ -101,6 +101,13 @@ interface AdlerStep {
   length: number;
 }
 
+/**
+ * Tokens between reductions of the sums in adlerStep. A token adds at most 258 x 255 to s, so
+ * between reductions s stays below 2^25 and t below 2^42: exact in a double, and a modulo every
+ * 256 tokens instead of two per literal.
+ */
+const ADLER_REDUCE_EVERY = 256;
+
 function adlerStep(tokens: Int32Array, start: number, end: number): AdlerStep {
   let s = 0;
   let t = 0;
@@ -109,18 +116,22 @@ function adlerStep(tokens: Int32Array, start: number, end: number): AdlerStep {
   for (let k = start; k < end; k++) {
     const v = tokens[k]!;
     if (v >= 0) {
-      s = (s + v) % ADLER_MOD;
-      t = (t + s) % ADLER_MOD;
+      s += v;
+      t += s;
       last = v;
       length++;
     } else {
       const n = -v; // n more copies of the last byte
-      t = (t + n * s + ((last * ((n * (n + 1)) / 2)) % ADLER_MOD)) % ADLER_MOD;
-      s = (s + n * last) % ADLER_MOD;
+      t += n * s + last * ((n * (n + 1)) / 2);
+      s += n * last;
       length += n;
     }
+    if ((k - start) % ADLER_REDUCE_EVERY === ADLER_REDUCE_EVERY - 1) {
+      s %= ADLER_MOD;
+      t %= ADLER_MOD;
+    }
   }
-  return { s, t, length };
+  return { s: s % ADLER_MOD, t: t % ADLER_MOD, length };
 }
 
 /** Applies `step` `times` times to the checksum state (closed form of the repeated update). */
