@@ -120,10 +120,6 @@ export function canonicalCodes(lengths: Uint8Array, n: number, codes: Uint16Arra
  */
 export function codeLengthSymbols(lengths: Uint8Array, n: number, out: Uint8Array): number {
   let pairs = 0;
-  const push = (symbol: number, extra: number) => {
-    out[2 * pairs] = symbol;
-    out[2 * pairs++ + 1] = extra;
-  };
   let i = 0;
   while (i < n) {
     const l = lengths[i]!;
@@ -131,17 +127,24 @@ export function codeLengthSymbols(lengths: Uint8Array, n: number, out: Uint8Arra
     while (j < n && lengths[j] === l) j++;
     let run = j - i;
     if (l === 0) {
-      for (; run >= 11; run -= Math.min(run, 138)) push(18, Math.min(run, 138) - 11);
+      for (; run >= 11; run -= Math.min(run, 138)) pairs = pushPair(out, pairs, 18, Math.min(run, 138) - 11);
       if (run >= 3) {
-        push(17, run - 3);
+        pairs = pushPair(out, pairs, 17, run - 3);
         run = 0;
       }
     } else {
-      push(l, 0);
-      for (run--; run >= 3; run -= Math.min(run, 6)) push(16, Math.min(run, 6) - 3);
+      pairs = pushPair(out, pairs, l, 0);
+      for (run--; run >= 3; run -= Math.min(run, 6)) pairs = pushPair(out, pairs, 16, Math.min(run, 6) - 3);
     }
-    for (; run > 0; run--) push(l, 0);
+    for (; run > 0; run--) pairs = pushPair(out, pairs, l, 0);
     i = j;
   }
   return pairs;
+}
+
+/** Sets pair number `pairs` of `out` to (symbol, extra); returns the new count. */
+function pushPair(out: Uint8Array, pairs: number, symbol: number, extra: number): number {
+  out[2 * pairs] = symbol;
+  out[2 * pairs + 1] = extra;
+  return pairs + 1;
 }

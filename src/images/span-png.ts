@@ -66,16 +66,17 @@ class Segments {
   }
 }
 
+function samePixel(c: Uint8Array, d: Uint8Array): boolean {
+  for (let k = 0; k < c.length; k++) if (c[k] !== d[k]) return false;
+  return true;
+}
+
 /** Index of the first palette entry with the same bytes as each entry. */
 function canonicalColours(pixels: readonly Uint8Array[]): Uint8Array {
   const canon = new Uint8Array(pixels.length);
-  const same = (c: Uint8Array, d: Uint8Array) => {
-    for (let k = 0; k < c.length; k++) if (c[k] !== d[k]) return false;
-    return true;
-  };
   for (let c = 0; c < pixels.length; c++) {
     let d = 0;
-    while (!same(pixels[c]!, pixels[d]!)) d++;
+    while (!samePixel(pixels[c]!, pixels[d]!)) d++;
     canon[c] = d;
   }
   return canon;
