@@ -5,10 +5,11 @@
 //
 // The encoding is what zlib's Z_RLE strategy makes: literals and distance-1 matches (runs of one
 // byte value), here in one block with a dynamic Huffman code built from the exact symbol counts.
-// Each distinct row is tokenised once; a repeated row's bits are written for two blocks of as many
-// copies as end on a byte boundary (at most eight), and the rest are byte copies of the second
-// block; its Adler-32 is advanced in closed form. The result is an ordinary zlib stream that any
-// inflater reads.
+// Each distinct row is tokenised once, from its pixels or, when the caller knows the row's shape
+// (span-png.ts), from the runs of its filtered bytes; a repeated row's bits are made once as a
+// block of as many copies as end on a byte boundary (at most eight), and every run of it is that
+// block shifted into place, then byte copies (bit-writer.ts); its Adler-32 is advanced in closed
+// form. The result is an ordinary zlib stream that any inflater reads.
 
 import { BitWriter, rowBlock, type RowBlock } from './bit-writer.js';
 import { canonicalCodes, codeLengthSymbols, huffmanLengths } from './deflate-huffman.js';
@@ -171,6 +172,9 @@ const clCodes = new Uint16Array(19);
 const DIST_CODE_BITS = 1;
 const DIST_CODE = 0;
 
+/** The stream whose rows the token list holds. */
+let current: ScanlineStream | undefined;
+
 /** Where one row's tokens lie in the token list. */
 export interface RowTokens {
   start: number;
@@ -198,6 +202,7 @@ export class ScanlineStream {
     readonly rowBytes: number,
     readonly channels: number,
   ) {
+    current = this;
     tokens.length = 0;
     tokens.push(FILTER_UP);
     tokens.run(0, rowBytes);
@@ -206,6 +211,7 @@ export class ScanlineStream {
 
   /** Tokens of a painted row, written with the Sub filter. */
   subRow(row: Uint8Array): RowTokens {
+    this.checkCurrent();
     if (row.length !== this.rowBytes) throw new RangeError(`row has ${row.length} bytes, expected ${this.rowBytes}`);
     const start = tokens.length;
     tokeniseSub(row, this.channels, tokens);
@@ -214,6 +220,7 @@ export class ScanlineStream {
 
   /** Starts a Sub row given as its filtered bytes (after the filter byte), in order, through `bytes`. */
   beginRow(): void {
+    this.checkCurrent();
     this.rowStart = tokens.length;
     tokens.push(FILTER_SUB);
     this.runValue = -1;
@@ -263,7 +270,12 @@ export class ScanlineStream {
 
   /** The zlib stream of the rows written, with `before` and `after` bytes of room around it (for the PNG chunk framing). */
   zlib(before = 0, after = 0): Buffer {
+    this.checkCurrent();
     return writeZlib(this.pieces, before, after);
+  }
+
+  private checkCurrent(): void {
+    if (current !== this) throw new Error('ScanlineStream: another stream was started since this one (the token list is shared)');
   }
 }
 

@@ -8,21 +8,19 @@ import { paintSpanRows, type Span, type SpanRows } from './pattern.js';
 import { DIRECT_MIN_REPEAT, encodePngRuns, framePng } from './png.js';
 
 /**
- * A row as segments of one pixel value: segment k starts at `x[k]` (x[0] = 0) and has colour
- * `colour[k]` (a palette index, canonical: equal pixels share one index), neighbours differ.
+ * A row as segments of one colour: segment k starts at `x[k]` (x[0] = 0) and has colour
+ * `colour[k]` (a palette index: 0 the background, 1-3 the accents); neighbours have different
+ * indices. Two accents may still be the same pixel: the boundary between them filters to zeros,
+ * which join the runs either side in ScanlineStream.bytes, so the tokens come out the same.
  */
 class Segments {
   x = new Int32Array(64);
   colour = new Uint8Array(64);
   n = 0;
 
-  /** `canon[c]`: the lowest palette index whose pixel bytes equal colour c's (accents may coincide). */
-  canon: Uint8Array = new Uint8Array(0);
-
-  /** Starts a segment of `colour` at `x`, or extends the last one when its pixel is the same. */
+  /** Starts a segment of `colour` at `x`, or extends the last one when it has that colour. */
   add(x: number, colour: number): void {
-    const c = this.canon[colour]!;
-    if (this.n > 0 && this.colour[this.n - 1] === c) return;
+    if (this.n > 0 && this.colour[this.n - 1] === colour) return;
     if (this.n === this.x.length) {
       const x2 = new Int32Array(this.n * 2);
       const c2 = new Uint8Array(this.n * 2);
@@ -31,7 +29,7 @@ class Segments {
       [this.x, this.colour] = [x2, c2];
     }
     this.x[this.n] = x;
-    this.colour[this.n++] = c;
+    this.colour[this.n++] = colour;
   }
 
   /** The row painted: background, then `spans` in order, each over what is there. */
@@ -66,22 +64,6 @@ class Segments {
   }
 }
 
-function samePixel(c: Uint8Array, d: Uint8Array): boolean {
-  for (let k = 0; k < c.length; k++) if (c[k] !== d[k]) return false;
-  return true;
-}
-
-/** Index of the first palette entry with the same bytes as each entry. */
-function canonicalColours(pixels: readonly Uint8Array[]): Uint8Array {
-  const canon = new Uint8Array(pixels.length);
-  for (let c = 0; c < pixels.length; c++) {
-    let d = 0;
-    while (!samePixel(pixels[c]!, pixels[d]!)) d++;
-    canon[c] = d;
-  }
-  return canon;
-}
-
 /** The Sub-filtered bytes of the row in `seg` (the first pixel as is, then each colour change), into `stream`. */
 function filteredRow(seg: Segments, pixels: readonly Uint8Array[], width: number, channels: number, stream: ScanlineStream): RowTokens {
   stream.beginRow();
@@ -103,7 +85,6 @@ const seg = new Segments();
 export function encodePngSpans(rows: SpanRows): Buffer {
   const { width, height, channels, pixels } = rows;
   const stream = new ScanlineStream(width * channels, channels);
-  seg.canon = canonicalColours(pixels);
   const tokensOf = new Map<readonly Span[], RowTokens>(); // a distinct shape is tokenised once
   let above: RowTokens | undefined; // the row above the run, written Sub or as the Up rows after it
   let distinct = 0;
