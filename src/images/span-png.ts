@@ -34,10 +34,12 @@ class Segments {
 
   /** The row painted: background, then `spans` in order, each over what is there. */
   paint(spans: readonly Span[], width: number): void {
+    // Spans that do not overlap paint the same row in any order (the nested rings of frames come
+    // outside in, so their left and right sides alternate): sorted by start, they are the segments.
+    const order = byStart(spans);
     this.n = 0;
-    let x = 0; // end of the last span: spans in order and apart (the common case) need no overlay
-    for (const [x0, x1, accent] of spans) {
-      if (x1 <= x0) continue;
+    let x = 0; // end of the last span
+    for (const [x0, x1, accent] of order) {
       if (x0 < x) return this.overlay(spans, width);
       if (x0 > x) this.add(x, 0);
       this.add(x0, accent + 1);
@@ -63,6 +65,19 @@ class Segments {
     }
   }
 }
+
+/** The non-empty spans of `spans` by start (a copy only when they are not in that order already). */
+function byStart(spans: readonly Span[]): readonly Span[] {
+  let sorted = true;
+  for (let k = 0; k < spans.length; k++) {
+    const [x0, x1] = spans[k]!;
+    if (x1 <= x0 || (k > 0 && x0 < spans[k - 1]![0])) sorted = false;
+  }
+  return sorted ? spans : spans.filter(nonEmpty).sort(startOrder);
+}
+
+const nonEmpty = ([x0, x1]: Span): boolean => x1 > x0;
+const startOrder = (a: Span, b: Span): number => a[0] - b[0];
 
 /** The Sub-filtered bytes of the row in `seg` (the first pixel as is, then each colour change), into `stream`. */
 function filteredRow(seg: Segments, pixels: readonly Uint8Array[], width: number, channels: number, stream: ScanlineStream): RowTokens {
