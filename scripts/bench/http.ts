@@ -1,6 +1,7 @@
 // HTTP benchmark of the mock (url and b64_json answers) against plain Prism on the same spec and a
 // bare node:http server returning a body of the same size. Every server runs in a child process;
-// autocannon drives them from this process. Printed as ratios, never asserted.
+// one load generator (load-client.ts) drives them all from this process, so every row pays the
+// same client cost. Printed as ratios, never asserted.
 //   npx tsx scripts/bench/http.ts [--duration 5] [--quick]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -8,9 +9,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
 import { B64_BODY, URL_BODY } from './bodies.js';
 import { printInProcess, type InProcessResult } from './msw.js';
+import { runLoad } from './load-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -23,12 +24,29 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Server CPU (all threads) per answered request, in microseconds; undefined where not measured. */
+  cpuUs?: number;
 }
 
 interface Server {
   url: string;
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** CPU time the server process has used so far (all its threads), in microseconds. */
+  cpu(): Promise<number | undefined>;
   close(): void;
+}
+
+/** One question to a forked server over IPC (`memory`, `cpu`), answered as `{ [question]: value }`. */
+function ask<T>(child: ChildProcess, question: 'memory' | 'cpu'): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: Record<string, T>) => {
+      if (!(question in m)) return;
+      child.off('message', on);
+      resolve(m[question]!);
+    };
+    child.on('message', on);
+    child.send(question);
+  });
 }
 
 function forkServer(script: string, args: string[] = []): Promise<Server> {
@@ -42,11 +60,8 @@ function forkServer(script: string, args: string[] = []): Promise<Server> {
     child.once('message', (m: { url: string }) =>
       resolve({
         url: m.url,
-        memory: () =>
-          new Promise((res) => {
-            child.once('message', (r: { memory: NodeJS.MemoryUsage }) => res(r.memory));
-            child.send('memory');
-          }),
+        memory: () => ask<NodeJS.MemoryUsage>(child, 'memory'),
+        cpu: () => ask<number>(child, 'cpu'),
         close: () => child.kill('SIGTERM'),
       }),
     );
@@ -74,7 +89,7 @@ async function startPrism(): Promise<Server> {
   for (let i = 0; i < 200; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/models`, { headers: { authorization: 'Bearer k' } });
-      return { url, memory: async () => process.memoryUsage(), close: () => child.kill('SIGTERM') };
+      return { url, memory: async () => process.memoryUsage(), cpu: async () => undefined, close: () => child.kill('SIGTERM') };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -83,36 +98,22 @@ async function startPrism(): Promise<Server> {
   throw new Error('Prism did not start');
 }
 
-function load(name: string, url: string, body: { prompt: string }, connections: number, duration: number, unique = false): Promise<LoadResult> {
+const HEADERS = { 'content-type': 'application/json', authorization: 'Bearer bench-key' };
+
+async function load(name: string, server: Server, body: { prompt: string }, connections: number, duration: number, unique = false): Promise<LoadResult> {
   // unique: every request gets its own prompt, so nothing the mock memoises or caches is reused
   // (the mock's cold path: validation, token signing or image rendering, serialisation).
-  let counter = 0;
-  const requests: autocannon.Request[] | undefined = unique
-    ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ ...body, prompt: `${body.prompt} #${counter++}` }) }) }]
-    : undefined;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: url + '/images/generations',
-        method: 'POST',
-        connections,
-        duration,
-        headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
-        body: JSON.stringify(body),
-        ...(requests ? { requests } : {}),
-      },
-      (err, r) => {
-        if (err) return reject(err);
-        resolve({ name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
-      },
-    );
-  });
+  const before = await server.cpu();
+  const r = await runLoad({ url: server.url, path: '/images/generations', headers: HEADERS, body, unique, connections, durationSec: duration });
+  const after = await server.cpu();
+  const cpuUs = before !== undefined && after !== undefined && r.requests > 0 ? (after - before) / r.requests : undefined;
+  return { name, connections, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx, ...(cpuUs !== undefined ? { cpuUs } : {}) };
 }
 
 async function fixedBody(url: string, body: unknown): Promise<Buffer> {
   const res = await fetch(url + '/images/generations', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+    headers: HEADERS,
     body: JSON.stringify(body),
   });
   if (res.status !== 200) throw new Error(`mock answered ${res.status}: ${await res.text()}`);
@@ -153,25 +154,20 @@ export async function benchHttp(options: { duration: number; memoryRequests: num
   });
   try {
     for (const connections of [10, 50]) {
-      results.push(await load('bare node:http (url-sized body)', bareUrl.url, URL_BODY, connections, options.duration));
-      results.push(await load('mock url', mock.url, URL_BODY, connections, options.duration));
-      results.push(await load('mock url, unique prompts', mock.url, URL_BODY, connections, options.duration, true));
-      // The same baseline driven by the unique-prompt client, whose per-request work shares the machine.
-      results.push(await load('bare node:http (url-sized body), unique-prompt client', bareUrl.url, URL_BODY, connections, options.duration, true));
-      if (prism) results.push(await load('prism (url example)', prism.url, URL_BODY, connections, options.duration));
-      results.push(await load('bare node:http (b64-sized body)', bareB64.url, B64_BODY, connections, options.duration));
-      results.push(await load('mock b64_json 1024x1024', mock.url, B64_BODY, connections, options.duration));
-      results.push(await load('mock b64_json 1024x1024, unique prompts', mock.url, B64_BODY, connections, options.duration, true));
+      results.push(await load('bare node:http (url-sized body)', bareUrl, URL_BODY, connections, options.duration));
+      results.push(await load('mock url', mock, URL_BODY, connections, options.duration));
+      results.push(await load('mock url, unique prompts', mock, URL_BODY, connections, options.duration, true));
+      // The same baseline sent unique prompts: shows that a unique prompt costs the client nothing more.
+      results.push(await load('bare node:http (url-sized body), unique prompts', bareUrl, URL_BODY, connections, options.duration, true));
+      if (prism) results.push(await load('prism (url example)', prism, URL_BODY, connections, options.duration));
+      results.push(await load('bare node:http (b64-sized body)', bareB64, B64_BODY, connections, options.duration));
+      results.push(await load('mock b64_json 1024x1024', mock, B64_BODY, connections, options.duration));
+      results.push(await load('mock b64_json 1024x1024, unique prompts', mock, B64_BODY, connections, options.duration, true));
     }
     let memory;
     if (options.memoryRequests > 0) {
       const before = (await mock.memory()).rss;
-      await new Promise<void>((resolve, reject) =>
-        autocannon(
-          { url: mock.url + '/images/generations', method: 'POST', connections: 50, amount: options.memoryRequests, headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' }, body: JSON.stringify(URL_BODY) },
-          (err) => (err ? reject(err) : resolve()),
-        ),
-      );
+      await runLoad({ url: mock.url, path: '/images/generations', headers: HEADERS, body: URL_BODY, unique: false, connections: 50, amount: options.memoryRequests });
       const after = (await mock.memory()).rss;
       memory = { before, after, requests: options.memoryRequests };
     }
@@ -190,8 +186,9 @@ function ratio(a: number, b: number): string {
 }
 
 export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
-  const rows = out.results.map((r) => `| ${r.name} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`);
-  console.log('| server | connections | req/s | p50 ms | p99 ms | errors+non-2xx |\n|---|---|---|---|---|---|\n' + rows.join('\n'));
+  const us = (r: LoadResult) => (r.cpuUs !== undefined ? r.cpuUs.toFixed(1) : 'n/a');
+  const rows = out.results.map((r) => `| ${r.name} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${us(r)} | ${r.errors + r.non2xx} |`);
+  console.log('| server | connections | req/s | p50 ms | p99 ms | server CPU us/request | errors+non-2xx |\n|---|---|---|---|---|---|---|\n' + rows.join('\n'));
   for (const c of [10, 50]) {
     const get = (name: string) => out.results.find((r) => r.name === name && r.connections === c);
     const mu = get('mock url'), bu = get('bare node:http (url-sized body)'), pr = get('prism (url example)');
@@ -200,12 +197,14 @@ export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
     const lines = [];
     if (mu && bu) lines.push(`mock url / bare = ${ratio(mu.rps, bu.rps)} (target >= 50%)`);
     if (mu && pr) lines.push(`mock url / prism = ${(mu.rps / pr.rps).toFixed(1)}x (target >= 10x)`);
-    const buu = get('bare node:http (url-sized body), unique-prompt client');
-    if (muu && bu) lines.push(`cold url (unique prompts) / bare = ${ratio(muu.rps, bu.rps)} (target >= 50%)${buu ? ` (${ratio(muu.rps, buu.rps)} of bare with the same client)` : ''}`);
-    if (muu && bu && c === 50) lines.push(`cold url p99 at 50 connections = ${muu.p99} ms, ${(muu.p99 / Math.max(1, bu.p99)).toFixed(1)}x bare's ${bu.p99} ms (target <= 1.5x)`);
+    const buu = get('bare node:http (url-sized body), unique prompts');
+    if (muu && bu) lines.push(`cold url (unique prompts) / bare = ${ratio(muu.rps, bu.rps)} (target >= 50%)${buu ? ` (${ratio(muu.rps, buu.rps)} of bare sent unique prompts too)` : ''}`);
+    if (muu && bu && c === 50) lines.push(`cold url p99 at 50 connections = ${muu.p99.toFixed(2)} ms, ${bu.p99 > 0 ? (muu.p99 / bu.p99).toFixed(1) : 'n/a'}x bare's ${bu.p99.toFixed(2)} ms (target <= 1.5x)`);
+    if (muu?.cpuUs !== undefined && bu?.cpuUs !== undefined) lines.push(`server CPU per cold url request = ${muu.cpuUs.toFixed(1)} us, ${(muu.cpuUs / bu.cpuUs).toFixed(2)}x bare's ${bu.cpuUs.toFixed(1)} us`);
+    if (mbu?.cpuUs !== undefined && bb?.cpuUs !== undefined) lines.push(`server CPU per cold b64_json request = ${mbu.cpuUs.toFixed(1)} us, ${(mbu.cpuUs / bb.cpuUs).toFixed(2)}x bare's ${bb.cpuUs.toFixed(1)} us`);
     if (mb && bb) lines.push(`mock b64 / bare = ${ratio(mb.rps, bb.rps)} (target >= 20%)`);
     if (mbu && bb) lines.push(`cold b64_json 1024x1024 (an image rendered per request) / bare = ${ratio(mbu.rps, bb.rps)} (target >= 20%)`);
-    if (mu && c === 50) lines.push(`mock url p99 at 50 connections = ${mu.p99} ms (target <= 5 ms)`);
+    if (mu && c === 50) lines.push(`mock url p99 at 50 connections = ${mu.p99.toFixed(2)} ms (target <= 5 ms)`);
     console.log(`\n${c} connections: ${lines.join('; ')}`);
   }
   if (out.inProcess) {

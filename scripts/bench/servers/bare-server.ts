@@ -17,4 +17,10 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('message', (m) => {
   if (m === 'memory') process.send?.({ memory: process.memoryUsage() });
+  if (m === 'cpu') process.send?.({ cpu: cpuMicros() });
 });
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}

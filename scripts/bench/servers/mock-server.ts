@@ -8,4 +8,9 @@ process.on('message', (m) => {
     global.gc?.();
     process.send?.({ memory: process.memoryUsage() });
   }
+  // The whole process: the main thread and the render threads.
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpu: u.user + u.system });
+  }
 });

@@ -41,8 +41,7 @@ const HOST = /^[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](?:
  */
 export function nodeRequest(req: IncomingMessage, res: ServerResponse | undefined, authority: string, discardCap = Infinity): Request {
   const host = req.headers.host;
-  const parsed = parseRequestTarget(req.url);
-  const target: Target = parsed.ok ? { ok: true, path: parsed.path, query: parsed.query } : { ok: false, raw: req.url ?? '' };
+  const target = targetOf(req.url);
   const r = Object.create(NodeRequestPrototype) as NodeRequestFields;
   r[REQ] = req;
   r[RES] = res;
@@ -51,6 +50,25 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse | undefine
   // Absolute-form targets are routed by their path; the origin is the Host header's, as for any request.
   r[URL_] = `http://${host && HOST.test(host) ? host : authority}${target.ok ? (target.query ? `${target.path}?${target.query}` : target.path) : '/'}`;
   return r as unknown as Request;
+}
+
+// Clients send the same few request-targets over and over: each is parsed once. Short ones only,
+// and the table starts afresh when full, so a client sending endless distinct targets costs a
+// parse each, never memory.
+const TARGETS_KEPT = 256;
+const MAX_KEPT_TARGET = 256;
+const targets = new Map<string, Target>();
+
+function targetOf(raw: string | undefined): Target {
+  const known = raw !== undefined ? targets.get(raw) : undefined;
+  if (known) return known;
+  const parsed = parseRequestTarget(raw);
+  const target: Target = parsed.ok ? Object.freeze({ ok: true, path: parsed.path, query: parsed.query }) : Object.freeze({ ok: false, raw: raw ?? '' });
+  if (raw !== undefined && raw.length <= MAX_KEPT_TARGET) {
+    if (targets.size >= TARGETS_KEPT) targets.clear();
+    targets.set(raw, target);
+  }
+  return target;
 }
 
 function real(r: NodeRequestFields): Request {

@@ -27,11 +27,20 @@ async function waitWithProgress(ctx: RequestContext, ms: number, run: ProgressRu
   return true;
 }
 
+/** Characters JSON.stringify would escape in a string (quote, backslash, controls, lone surrogates). */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** The JSON string of `text`: as is between quotes when nothing in it needs escaping. */
+function jsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /** JSON of one image of the OpenAI envelope: `{url}` or `{b64_json}`, then revised_prompt when there is one. */
 export function imageJson(url: string | null, b64: string | null, revised: string | undefined): string {
   // Base64 (RFC 4648 alphabet) never needs JSON escaping: it goes in as is, sparing JSON.stringify
-  // a scan of every character of a payload that is often hundreds of KB.
-  const head = url !== null ? `{"url":${JSON.stringify(url)}` : b64 !== null ? `{"b64_json":"${b64}"` : '{"b64_json":null';
+  // a scan of every character of a payload that is often hundreds of KB. A media URL (its origin
+  // and a base64url token) rarely needs any either.
+  const head = url !== null ? `{"url":${jsonString(url)}` : b64 !== null ? `{"b64_json":"${b64}"` : '{"b64_json":null';
   return revised !== undefined ? `${head},"revised_prompt":${JSON.stringify(revised)}}` : `${head}}`;
 }
 

@@ -74,10 +74,16 @@ function jsonNumber(n: number): string | number {
   return Number.isFinite(n) ? n : 'null';
 }
 
+/** UTF-8 bytes of payloads up to this size are encoded through one reused buffer (larger: a fresh one). */
+const SCRATCH_BYTES = 16 * 1024;
+
 export class MediaTokens {
   /** The same picture signed in the same second gets the same token: one HMAC, not one per request. */
   private readonly signed = new Memo<string, string>(256);
   private readonly hmac: HmacSha256;
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  /** JSON of the last seed signed (a mock has one seed). */
+  private seedJson: { seed: string; json: string } = { seed: '', json: '""' };
 
   constructor(
     secret: Buffer,
@@ -94,8 +100,10 @@ export class MediaTokens {
   sign(render: MediaRender, ttlSeconds: number, remember = true): { token: string; expiresAt: number } {
     const expiresAt = Math.floor(this.now() / 1000) + ttlSeconds;
     // JSON.stringify([VERSION, expiresAt, format, width, height, transparent, compression, index, seed, prompt]), spelled out.
-    const json = `[${VERSION},${jsonNumber(expiresAt)},${FORMATS.indexOf(render.format)},${jsonNumber(render.width)},${jsonNumber(render.height)},${render.transparent ? 1 : 0},${jsonNumber(render.compression)},${jsonNumber(render.index)},${JSON.stringify(render.seed)},${JSON.stringify(render.prompt)}]`;
-    const payload = Buffer.from(json).toString('base64url');
+    if (this.seedJson.seed !== render.seed) this.seedJson = { seed: render.seed, json: JSON.stringify(render.seed) };
+    const json = `[${VERSION},${jsonNumber(expiresAt)},${FORMATS.indexOf(render.format)},${jsonNumber(render.width)},${jsonNumber(render.height)},${render.transparent ? 1 : 0},${jsonNumber(render.compression)},${jsonNumber(render.index)},${this.seedJson.json},${JSON.stringify(render.prompt)}]`;
+    // At most 3 UTF-8 bytes per UTF-16 unit: a payload that surely fits is encoded in the scratch buffer.
+    const payload = json.length * 3 <= SCRATCH_BYTES ? this.scratch.toString('base64url', 0, this.scratch.write(json)) : Buffer.from(json).toString('base64url');
     let token = remember ? this.signed.get(payload) : undefined;
     if (token === undefined) {
       token = `${payload}.${this.hmac.digestBase64url(payload)}`;

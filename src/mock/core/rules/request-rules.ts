@@ -125,10 +125,15 @@ function fail(kind: string, vars: KindAndVars['vars']): RuleResult {
 /** JSON bodies up to this many characters are memoised with their result (clients repeat requests). */
 const MEMO_MAX_TEXT = 8192;
 
+/** A memoised check: the result, and the repeat's (with its reply slot). */
+type Checked = { operation: OperationId; result: RuleResult; repeat?: RuleResult } | typeof SEEN;
+/** A body seen once, not yet memoised with its result. */
+const SEEN = Symbol('seen once');
+
 export class RequestRules {
   private readonly known = new Map<string, Set<string>>();
   private readonly bounds = catalogueBounds();
-  private readonly memos = new Map<string, Memo<string, { operation: OperationId; result: RuleResult; repeat?: RuleResult }>>();
+  private readonly memos = new Map<string, Memo<string, Checked>>();
 
   constructor(
     private readonly profile: Profile,
@@ -147,13 +152,23 @@ export class RequestRules {
     return names;
   }
 
-  /** Checks a JSON body given as text (malformed_json when it is not JSON); results are memoised. */
+  /**
+   * Checks a JSON body given as text (malformed_json when it is not JSON). The result is memoised
+   * from the body's second sighting on: the first leaves only its text, so one-off bodies (a
+   * unique prompt each) keep no result objects alive for the garbage collector to copy.
+   */
   checkJson(operation: OperationId, schema: string, text: string): RuleResult {
     let memo = this.memos.get(schema);
     if (!memo) this.memos.set(schema, (memo = new Memo(256)));
     const key = text.length <= MEMO_MAX_TEXT ? text : undefined;
     const known = key === undefined ? undefined : memo.get(key);
-    if (known && known.operation === operation) return known.result.ok ? (known.repeat ??= { ...known.result, reply: {} }) : known.result;
+    if (known && known !== SEEN && known.operation === operation) return known.result.ok ? (known.repeat ??= { ...known.result, reply: {} }) : known.result;
+    const result = this.parseAndCheck(operation, schema, text);
+    if (key !== undefined) memo.set(key, known === SEEN ? { operation, result } : SEEN);
+    return result;
+  }
+
+  private parseAndCheck(operation: OperationId, schema: string, text: string): RuleResult {
     let body: unknown;
     let parsed = true;
     try {
@@ -161,9 +176,7 @@ export class RequestRules {
     } catch {
       parsed = false; // not JSON (or nested beyond what the parser takes)
     }
-    const result = parsed ? this.check({ operation, schema, body }) : fail('malformed_json', {});
-    if (key !== undefined) memo.set(key, { operation, result });
-    return result;
+    return parsed ? this.check({ operation, schema, body }) : fail('malformed_json', {});
   }
 
   check(input: RuleInput): RuleResult {
