@@ -33,7 +33,7 @@ export interface Picture {
 export const SIGNATURE_BITS = 16;
 
 function sha256(...parts: string[]): Buffer {
-  // NUL separators keep ("ab","c") and ("a","bc") apart. One-shot hash: a third of createHash's cost.
+  // NUL separators keep ("ab","c") and ("a","bc") apart. One-shot hash: half of createHash's cost.
   // Joining first hashes the same UTF-8 as updating part by part: a NUL between parts keeps any
   // lone surrogates at their edges from pairing up.
   return hash('sha256', parts.join('\u0000'), 'buffer');
