@@ -110,6 +110,37 @@ async function load(name: string, server: Server, body: { prompt: string }, conn
   return { name, connections, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx, ...(cpuUs !== undefined ? { cpuUs } : {}) };
 }
 
+type Row = [name: string, server: Server, body: { prompt: string }, unique: boolean];
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Every row in short rounds, the rows taking turns (bare, mock, bare, mock, ...), so a change in
+ * the machine's load during the run weighs on each row alike; the median round of each is kept.
+ */
+async function interleaved(rows: Row[], connections: number, duration: number): Promise<LoadResult[]> {
+  const rounds = duration >= 4 ? 3 : 2;
+  const seconds = duration / rounds;
+  const runs = rows.map(() => [] as LoadResult[]);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, [name, server, body, unique]] of rows.entries()) runs[i]!.push(await load(name, server, body, connections, seconds, unique));
+  }
+  return runs.map((got) => {
+    const requests = got.map((g) => g.rps);
+    const cpu = got.every((g) => g.cpuUs !== undefined) ? median(got.map((g) => g.cpuUs!)) : undefined;
+    return {
+      name: got[0]!.name,
+      connections,
+      rps: median(requests),
+      p50: median(got.map((g) => g.p50)),
+      p99: median(got.map((g) => g.p99)),
+      errors: got.reduce((n, g) => n + g.errors, 0),
+      non2xx: got.reduce((n, g) => n + g.non2xx, 0),
+      ...(cpu !== undefined ? { cpuUs: cpu } : {}),
+    };
+  });
+}
+
 async function fixedBody(url: string, body: unknown): Promise<Buffer> {
   const res = await fetch(url + '/images/generations', {
     method: 'POST',
@@ -138,7 +169,7 @@ function inProcess(duration: number): Promise<InProcessResult[] | undefined> {
   });
 }
 
-export async function benchHttp(options: { duration: number; memoryRequests: number }): Promise<{ results: LoadResult[]; inProcess?: InProcessResult[]; memory?: { before: number; after: number; requests: number } }> {
+export async function benchHttp(options: { duration: number; memoryRequests: number }): Promise<{ results: LoadResult[]; inProcess?: InProcessResult[]; busyUs?: number; memory?: { before: number; after: number; requests: number } }> {
   const results: LoadResult[] = [];
   const mock = await forkServer('mock-server.ts');
   const tmp = mkdtempSync(join(tmpdir(), 'imagegen-bench-'));
@@ -148,21 +179,32 @@ export async function benchHttp(options: { duration: number; memoryRequests: num
   writeFileSync(b64File, await fixedBody(mock.url, B64_BODY));
   const bareUrl = await forkServer('bare-server.ts', [urlFile]);
   const bareB64 = await forkServer('bare-server.ts', [b64File]);
+  // The mock's own work per cold url request, measured without sockets; a bare server doing that
+  // much busy work per request shows what the machine allows such a server.
+  const measured = await inProcess(options.duration);
+  const handler = measured?.find((r) => r.name.startsWith('bare node:http handler'));
+  const adapter = measured?.find((r) => r.name.startsWith('node adapter + core, url'));
+  const busyUs = handler && adapter ? Math.max(1, Math.round(adapter.usPerRequest - handler.usPerRequest)) : undefined;
+  const bareBusy = busyUs !== undefined ? await forkServer('bare-server.ts', [urlFile, String(busyUs)]) : undefined;
   const prism = await startPrism().catch((e: Error) => {
     console.error(`(Prism skipped: ${e.message})`);
     return undefined;
   });
   try {
     for (const connections of [10, 50]) {
-      results.push(await load('bare node:http (url-sized body)', bareUrl, URL_BODY, connections, options.duration));
-      results.push(await load('mock url', mock, URL_BODY, connections, options.duration));
-      results.push(await load('mock url, unique prompts', mock, URL_BODY, connections, options.duration, true));
-      // The same baseline sent unique prompts: shows that a unique prompt costs the client nothing more.
-      results.push(await load('bare node:http (url-sized body), unique prompts', bareUrl, URL_BODY, connections, options.duration, true));
-      if (prism) results.push(await load('prism (url example)', prism, URL_BODY, connections, options.duration));
-      results.push(await load('bare node:http (b64-sized body)', bareB64, B64_BODY, connections, options.duration));
-      results.push(await load('mock b64_json 1024x1024', mock, B64_BODY, connections, options.duration));
-      results.push(await load('mock b64_json 1024x1024, unique prompts', mock, B64_BODY, connections, options.duration, true));
+      const rows: Row[] = [
+        ['bare node:http (url-sized body)', bareUrl, URL_BODY, false],
+        ['mock url', mock, URL_BODY, false],
+        ['mock url, unique prompts', mock, URL_BODY, true],
+        // The same baseline sent unique prompts: shows that a unique prompt costs the client nothing more.
+        ['bare node:http (url-sized body), unique prompts', bareUrl, URL_BODY, true],
+        ...(bareBusy ? [[`bare node:http + ${busyUs} us busy work per request (url-sized body)`, bareBusy, URL_BODY, true] as Row] : []),
+        ...(prism ? [['prism (url example)', prism, URL_BODY, false] as Row] : []),
+        ['bare node:http (b64-sized body)', bareB64, B64_BODY, false],
+        ['mock b64_json 1024x1024', mock, B64_BODY, false],
+        ['mock b64_json 1024x1024, unique prompts', mock, B64_BODY, true],
+      ];
+      results.push(...(await interleaved(rows, connections, options.duration)));
     }
     let memory;
     if (options.memoryRequests > 0) {
@@ -171,10 +213,10 @@ export async function benchHttp(options: { duration: number; memoryRequests: num
       const after = (await mock.memory()).rss;
       memory = { before, after, requests: options.memoryRequests };
     }
-    const measured = await inProcess(options.duration);
-    return { results, memory, ...(measured ? { inProcess: measured } : {}) };
+    return { results, memory, ...(measured ? { inProcess: measured } : {}), ...(busyUs !== undefined ? { busyUs } : {}) };
   } finally {
     mock.close();
+    bareBusy?.close();
     bareUrl.close();
     bareB64.close();
     prism?.close();
@@ -200,6 +242,8 @@ export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
     const buu = get('bare node:http (url-sized body), unique prompts');
     if (muu && bu) lines.push(`cold url (unique prompts) / bare = ${ratio(muu.rps, bu.rps)} (target >= 50%)${buu ? ` (${ratio(muu.rps, buu.rps)} of bare sent unique prompts too)` : ''}`);
     if (muu && bu && c === 50) lines.push(`cold url p99 at 50 connections = ${muu.p99.toFixed(2)} ms, ${bu.p99 > 0 ? (muu.p99 / bu.p99).toFixed(1) : 'n/a'}x bare's ${bu.p99.toFixed(2)} ms (target <= 1.5x)`);
+    const busy = out.busyUs !== undefined ? get(`bare node:http + ${out.busyUs} us busy work per request (url-sized body)`) : undefined;
+    if (busy && bu) lines.push(`a bare server busy ${out.busyUs} us per request (the mock's own cold url work) / bare = ${ratio(busy.rps, bu.rps)}`);
     if (muu?.cpuUs !== undefined && bu?.cpuUs !== undefined) lines.push(`server CPU per cold url request = ${muu.cpuUs.toFixed(1)} us, ${(muu.cpuUs / bu.cpuUs).toFixed(2)}x bare's ${bu.cpuUs.toFixed(1)} us`);
     if (mbu?.cpuUs !== undefined && bb?.cpuUs !== undefined) lines.push(`server CPU per cold b64_json request = ${mbu.cpuUs.toFixed(1)} us, ${(mbu.cpuUs / bb.cpuUs).toFixed(2)}x bare's ${bb.cpuUs.toFixed(1)} us`);
     if (mb && bb) lines.push(`mock b64 / bare = ${ratio(mb.rps, bb.rps)} (target >= 20%)`);
@@ -213,6 +257,11 @@ export function printHttp(out: Awaited<ReturnType<typeof benchHttp>>): void {
     const msw = out.inProcess.find((r) => r.name.startsWith('msw url'));
     const bare = out.results.find((r) => r.name === 'bare node:http (url-sized body)' && r.connections === 10);
     if (msw && bare) console.log(`\nin-process MSW cold url: ${(msw.usPerRequest / 1000).toFixed(3)} ms per request, one at a time (node:http bare at 10 connections: ${(1000 / bare.rps).toFixed(3)} ms of server time per request)`);
+    const handler = out.inProcess.find((r) => r.name.startsWith('bare node:http handler'));
+    const adapterUrl = out.inProcess.find((r) => r.name.startsWith('node adapter + core, url'));
+    const adapterB64 = out.inProcess.find((r) => r.name.startsWith('node adapter + core, b64_json'));
+    if (handler && adapterUrl && adapterB64)
+      console.log(`the mock's own work per cold request, no socket (CPU): url ${adapterUrl.usPerRequest.toFixed(1)} us, b64_json 1024x1024 ${adapterB64.usPerRequest.toFixed(1)} us; a bare handler ${handler.usPerRequest.toFixed(1)} us`);
   }
   if (out.memory) {
     const mb = (n: number) => (n / 1048576).toFixed(1);

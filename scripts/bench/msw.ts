@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { setupServer } from 'msw/node';
 import { createMockCore } from '../../src/mock/index.js';
 import { imageHandlers, releaseResponseClones } from '../../src/msw/index.js';
+import { benchAdapter } from './adapter.js';
 import { B64_BODY, URL_BODY } from './bodies.js';
 
 export interface InProcessResult {
@@ -56,12 +57,13 @@ export async function benchInProcess(seconds: number): Promise<InProcessResult[]
   await warmUp(Math.min(3, seconds), direct(URL_BODY), direct(B64_BODY));
   results.push(await time('core.fetch url, unique prompts (no MSW)', seconds, direct(URL_BODY)));
   results.push(await time('core.fetch b64_json 1024x1024, unique prompts (no MSW)', seconds, direct(B64_BODY)));
+  results.push(...(await benchAdapter({ url: URL_BODY, b64: B64_BODY })));
   return results;
 }
 
 export function printInProcess(results: InProcessResult[]): void {
   const rows = results.map((r) => `| ${r.name} | ${r.requests} | ${(r.usPerRequest / 1000).toFixed(3)} | ${(1e6 / r.usPerRequest).toFixed(0)} |`);
-  console.log('| in-process path (one request at a time) | requests | ms per request | req/s |\n|---|---|---|---|\n' + rows.join('\n'));
+  console.log('| in-process path (one request at a time; "no socket" rows: CPU time) | requests | ms per request | req/s |\n|---|---|---|---|\n' + rows.join('\n'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {

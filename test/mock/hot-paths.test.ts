@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderPng } from '../../src/images/render.js';
-import { imageJson, openaiBody } from '../../src/mock/core/answer/image-answer.js';
+import { imageJson, mediaUrlJson, openaiBody } from '../../src/mock/core/answer/image-answer.js';
 import { MediaTokens, type MediaRender } from '../../src/mock/core/media/media-tokens.js';
 import { RenderPool } from '../../src/mock/core/media/render-pool.js';
 import { createMockServer } from '../../src/mock/node/server.js';
@@ -70,6 +70,15 @@ describe('answer bodies', () => {
         });
         const items = images.map((i) => ('url' in i ? imageJson(i.url, null, revised) : imageJson(null, i.b64, revised)));
         expect(openaiBody(created, items, extra)).toBe(expected);
+      }),
+    );
+  });
+
+  it('write media URLs as JSON.stringify does, whatever the base (the base is escaped once)', () => {
+    const token = fc.tuple(fc.base64String({ maxLength: 80 }), fc.base64String({ minLength: 4, maxLength: 44 })).map(([p, s]) => `${p.replace(/[+/=]/g, '_')}.${s.replace(/[+/=]/g, '-')}`);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 40 }), token), { minLength: 1, maxLength: 5 }), (pairs) => {
+        for (const [base, t] of pairs) expect(mediaUrlJson(base, t)).toBe(JSON.stringify(`${base}/media/${t}`));
       }),
     );
   });

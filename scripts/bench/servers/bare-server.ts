@@ -1,12 +1,17 @@
 // Baseline for the HTTP benchmark: a bare node:http server answering every request with a fixed
-// body (the same bytes the mock sends), so ratios measure the mock's own work.
+// body (the same bytes the mock sends), so ratios measure the mock's own work. With a second
+// argument it busy-waits that many microseconds per request first: what a server with that much
+// work of its own reaches on the same machine.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 
 const body = readFileSync(process.argv[2]!);
+// Optional: busy-wait this many microseconds per request (a server with that much work of its own).
+const busyMs = Number(process.argv[3] ?? 0) / 1000;
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
+    if (busyMs > 0) for (const end = performance.now() + busyMs; performance.now() < end; );
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   });

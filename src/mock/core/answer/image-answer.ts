@@ -27,21 +27,32 @@ async function waitWithProgress(ctx: RequestContext, ms: number, run: ProgressRu
   return true;
 }
 
-/** Characters JSON.stringify would escape in a string (quote, backslash, controls, lone surrogates). */
-const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** The JSON string of `text`: as is between quotes when nothing in it needs escaping. */
-function jsonString(text: string): string {
-  return JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
-}
-
 /** JSON of one image of the OpenAI envelope: `{url}` or `{b64_json}`, then revised_prompt when there is one. */
 export function imageJson(url: string | null, b64: string | null, revised: string | undefined): string {
+  return itemJson(url !== null ? JSON.stringify(url) : null, b64, revised);
+}
+
+/** imageJson with the URL already as JSON text. */
+function itemJson(urlJson: string | null, b64: string | null, revised: string | undefined): string {
   // Base64 (RFC 4648 alphabet) never needs JSON escaping: it goes in as is, sparing JSON.stringify
-  // a scan of every character of a payload that is often hundreds of KB. A media URL (its origin
-  // and a base64url token) rarely needs any either.
-  const head = url !== null ? `{"url":${jsonString(url)}` : b64 !== null ? `{"b64_json":"${b64}"` : '{"b64_json":null';
+  // a scan of every character of a payload that is often hundreds of KB.
+  const head = urlJson !== null ? `{"url":${urlJson}` : b64 !== null ? `{"b64_json":"${b64}"` : '{"b64_json":null';
   return revised !== undefined ? `${head},"revised_prompt":${JSON.stringify(revised)}}` : `${head}}`;
+}
+
+let lastBase: string | undefined;
+let lastPrefix = '';
+
+/**
+ * `JSON.stringify(`${base}/media/${token}`)` for a media token (base64url and a dot, which JSON
+ * never escapes): the base's JSON is made once, for the last base seen (a mock answers on one).
+ */
+export function mediaUrlJson(base: string, token: string): string {
+  if (base !== lastBase) {
+    lastPrefix = JSON.stringify(`${base}/media/`).slice(0, -1);
+    lastBase = base;
+  }
+  return `${lastPrefix}${token}"`;
 }
 
 /** `JSON.stringify({ created, data, ...extras })` with the items already as JSON text. */
@@ -93,13 +104,13 @@ export async function answerImages(state: MockState, ctx: RequestContext, job: I
   const items: string[] = [];
   for (let index = 0; index < job.n; index++) {
     const inputs = state.images.inputs(job, job.renderPrompt, index);
-    let url: string | null = null;
+    let token: string | null = null;
     let b64: string | null = null;
     // Tokens of one-off requests are not memoised (they would only churn the memo).
-    if (job.responseFormat === 'url') url = `${base}/media/${state.tokens.sign(inputs, state.options.urlTtlSeconds, reply !== undefined).token}`;
+    if (job.responseFormat === 'url') token = state.tokens.sign(inputs, state.options.urlTtlSeconds, reply !== undefined).token;
     else b64 = await state.images.base64(inputs);
-    if (shape.envelope === 'native') data.push({ url, b64_json: b64, revised_prompt: revised ?? null });
-    else items.push(imageJson(url, b64, revised));
+    if (shape.envelope === 'native') data.push({ url: token !== null ? `${base}/media/${token}` : null, b64_json: b64, revised_prompt: revised ?? null });
+    else items.push(itemJson(token !== null ? mediaUrlJson(base, token) : null, b64, revised));
   }
   let text: string;
   if (shape.envelope === 'native') {

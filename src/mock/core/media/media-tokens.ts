@@ -4,7 +4,7 @@
 // tokens. A bad signature is `media_not_found`, a good one past its expiry `media_expired`.
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { ImageFormat } from '../../../images/render.js';
-import { Memo } from '../memo.js';
+import { RecentMap } from '../memo.js';
 
 /** Everything a picture depends on (see src/images renderImage). */
 export interface MediaRender {
@@ -79,7 +79,7 @@ const SCRATCH_BYTES = 16 * 1024;
 
 export class MediaTokens {
   /** The same picture signed in the same second gets the same token: one HMAC, not one per request. */
-  private readonly signed = new Memo<string, string>(256);
+  private readonly signed = new RecentMap<string, string>(256);
   private readonly hmac: HmacSha256;
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   /** JSON of the last seed signed (a mock has one seed). */

@@ -28,7 +28,8 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 const mediaTypes = new Map<string, string[]>();
-const schemas = new Map<string, string>();
+/** Operation, then media type: the schema name (read from the spec once). */
+const schemas = new Map<string, Map<string, string>>();
 
 /** The request media types of an operation, in spec order. */
 export function requestMediaTypes(operationId: string): string[] {
@@ -110,13 +111,14 @@ export function isBodyProblem(value: unknown): value is BodyProblem {
 
 /** The component schema name of an operation's request body for a media type (from its $ref). */
 export function requestSchema(operationId: string, media: string): string {
-  const key = `${operationId} ${media}`;
-  const known = schemas.get(key);
+  let byMedia = schemas.get(operationId);
+  if (!byMedia) schemas.set(operationId, (byMedia = new Map()));
+  const known = byMedia.get(media);
   if (known) return known;
   const body = operation(operationId).operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined;
   const ref = body?.content?.[media]?.schema?.$ref;
   if (!ref) throw new Error(`operation ${operationId} takes no ${media} body in the spec`);
   const name = ref.slice(ref.lastIndexOf('/') + 1);
-  schemas.set(key, name);
+  byMedia.set(media, name);
   return name;
 }

@@ -26,7 +26,8 @@ export function specBasePath(): string {
 }
 
 export class Router {
-  private readonly exact = new Map<string, RouteMatch>();
+  /** Method, then path: two lookups on strings the adapter reuses, rather than a key built per request. */
+  private readonly exact = new Map<string, Map<string, RouteMatch>>();
   private readonly prefixed: Array<{ method: string; prefix: string; route: Route }> = [];
   /** First path segments of the native operations (`/v1/inference/`, `/v1/media/`). */
   private readonly nativeSpaces = new Set<string>();
@@ -48,7 +49,11 @@ export class Router {
       for (const base of bases) {
         const brace = op.path.indexOf('{');
         for (const method of methods) {
-          if (brace < 0) this.exact.set(`${method} ${base}${op.path}`, { route });
+          if (brace < 0) {
+            let paths = this.exact.get(method);
+            if (!paths) this.exact.set(method, (paths = new Map()));
+            paths.set(`${base}${op.path}`, { route });
+          }
           else this.prefixed.push({ method, prefix: `${base}${op.path.slice(0, brace)}`, route });
         }
       }
@@ -62,7 +67,7 @@ export class Router {
   }
 
   match(method: string, path: string): RouteMatch | undefined {
-    const hit = this.exact.get(`${method} ${path}`);
+    const hit = this.exact.get(method)?.get(path);
     if (hit) return hit;
     for (const p of this.prefixed) {
       if (p.method !== method || !path.startsWith(p.prefix)) continue;

@@ -22,7 +22,7 @@ import type { Profile } from '../../../contract/profiles.js';
 import { deref, spec, type JsonObject } from '../../../contract/spec.js';
 import type { SpecValidator } from '../../../contract/validator.js';
 import { MAX_IMAGE_DIMENSION, type ImageFormat } from '../../../images/render.js';
-import { Memo } from '../memo.js';
+import { RecentMap } from '../memo.js';
 import { selectModel } from './model-selection.js';
 import type { UploadedFile } from '../read/multipart.js';
 import { kindForProblems, type KindAndVars } from './schema-problems.js';
@@ -133,7 +133,7 @@ const SEEN = Symbol('seen once');
 export class RequestRules {
   private readonly known = new Map<string, Set<string>>();
   private readonly bounds = catalogueBounds();
-  private readonly memos = new Map<string, Memo<string, Checked>>();
+  private readonly memos = new Map<string, RecentMap<string, Checked>>();
 
   constructor(
     private readonly profile: Profile,
@@ -159,7 +159,7 @@ export class RequestRules {
    */
   checkJson(operation: OperationId, schema: string, text: string): RuleResult {
     let memo = this.memos.get(schema);
-    if (!memo) this.memos.set(schema, (memo = new Memo(256)));
+    if (!memo) this.memos.set(schema, (memo = new RecentMap(256)));
     const key = text.length <= MEMO_MAX_TEXT ? text : undefined;
     const known = key === undefined ? undefined : memo.get(key);
     if (known && known !== SEEN && known.operation === operation) return known.result.ok ? (known.repeat ??= { ...known.result, reply: {} }) : known.result;
