@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 let status = 0;
-for (const bench of ['images.ts', 'http.ts', 'concurrency.ts', 'hostile.ts']) {
+for (const bench of ['images.ts', 'render.ts', 'http.ts', 'concurrency.ts', 'hostile.ts']) {
   console.log(`\n## ${bench}\n`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'bench', bench), ...args], { stdio: 'inherit' });
   status ||= run.status ?? 1;

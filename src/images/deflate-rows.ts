@@ -5,10 +5,14 @@
 //
 // The encoding is what zlib's Z_RLE strategy makes: literals and distance-1 matches (runs of one
 // byte value), here in one block with a dynamic Huffman code built from the exact symbol counts.
-// Each distinct row is tokenised once; a repeated row's bits are written for two blocks of as many
-// copies as end on a byte boundary (at most eight), and the rest are byte copies of the second
-// block; its Adler-32 is advanced in closed form. The result is an ordinary zlib stream that any
-// inflater reads.
+// Each distinct row is tokenised once, from its pixels or, when the caller knows the row's shape
+// (span-png.ts), from the runs of its filtered bytes; a repeated row's bits are made once as a
+// block of as many copies as end on a byte boundary (at most eight), and every run of it is that
+// block shifted into place, then byte copies (bit-writer.ts); its Adler-32 is advanced in closed
+// form. The result is an ordinary zlib stream that any inflater reads.
+
+import { BitWriter, rowBlock, type RowBlock } from './bit-writer.js';
+import { canonicalCodes, codeLengthSymbols, huffmanLengths } from './deflate-huffman.js';
 
 /** A piece of the scanlines: one row of pixels (written Sub-filtered), or `up` rows identical to the row above (filter Up). */
 export type RowPiece = { row: Uint8Array } | { up: number };
@@ -98,6 +102,13 @@ interface AdlerStep {
   length: number;
 }
 
+/**
+ * Tokens between reductions of the sums in adlerStep. A token adds at most 258 x 255 to s, so
+ * between reductions s stays below 2^25 and t below 2^42: exact in a double, and a modulo every
+ * 256 tokens instead of two per literal.
+ */
+const ADLER_REDUCE_EVERY = 256;
+
 function adlerStep(tokens: Int32Array, start: number, end: number): AdlerStep {
   let s = 0;
   let t = 0;
@@ -106,18 +117,22 @@ function adlerStep(tokens: Int32Array, start: number, end: number): AdlerStep {
   for (let k = start; k < end; k++) {
     const v = tokens[k]!;
     if (v >= 0) {
-      s = (s + v) % ADLER_MOD;
-      t = (t + s) % ADLER_MOD;
+      s += v;
+      t += s;
       last = v;
       length++;
     } else {
       const n = -v; // n more copies of the last byte
-      t = (t + n * s + ((last * ((n * (n + 1)) / 2)) % ADLER_MOD)) % ADLER_MOD;
-      s = (s + n * last) % ADLER_MOD;
+      t += n * s + last * ((n * (n + 1)) / 2);
+      s += n * last;
       length += n;
     }
+    if ((k - start) % ADLER_REDUCE_EVERY === ADLER_REDUCE_EVERY - 1) {
+      s %= ADLER_MOD;
+      t %= ADLER_MOD;
+    }
   }
-  return { s, t, length };
+  return { s: s % ADLER_MOD, t: t % ADLER_MOD, length };
 }
 
 /** Applies `step` `times` times to the checksum state (closed form of the repeated update). */
@@ -135,218 +150,195 @@ function adlerApply(state: { a: number; b: number }, step: AdlerStep, times: num
   state.b = b % ADLER_MOD;
 }
 
-/**
- * Huffman code lengths for `freq`, none longer than `limit`; ties break on the symbol, so the
- * result is deterministic. Too-long codes are avoided by halving the counts and building again
- * (flatter statistics, shorter codes): simple, and quick at these alphabet sizes.
- */
-function huffmanLengths(freq: Float64Array, limit: number): Uint8Array {
-  const n = freq.length;
-  const lengths = new Uint8Array(n);
-  const weight = Float64Array.from(freq);
-  for (;;) {
-    const symbols: number[] = [];
-    for (let s = 0; s < n; s++) if (weight[s]! > 0) symbols.push(s);
-    if (symbols.length === 0) return lengths;
-    if (symbols.length === 1) {
-      lengths[symbols[0]!] = 1;
-      return lengths;
-    }
-    symbols.sort((x, y) => weight[x]! - weight[y]! || x - y);
-    // Two queues: leaves in weight order, then internal nodes in creation (= weight) order.
-    const m = symbols.length;
-    const nodeWeight = new Float64Array(2 * m - 1);
-    const parent = new Int32Array(2 * m - 1);
-    for (let k = 0; k < m; k++) nodeWeight[k] = weight[symbols[k]!]!;
-    let leaf = 0;
-    let inner = m;
-    for (let next = m; next < 2 * m - 1; next++) {
-      for (let pick = 0; pick < 2; pick++) {
-        const node = leaf < m && (inner >= next || nodeWeight[leaf]! <= nodeWeight[inner]!) ? leaf++ : inner++;
-        nodeWeight[next] = nodeWeight[next]! + nodeWeight[node]!;
-        parent[node] = next;
-      }
-    }
-    // The root is the last node and parents come after their children.
-    const depth = new Uint8Array(2 * m - 1);
-    let longest = 0;
-    for (let k = 2 * m - 3; k >= 0; k--) {
-      depth[k] = depth[parent[k]!]! + 1;
-      if (k < m && depth[k]! > longest) longest = depth[k]!;
-    }
-    if (longest <= limit) {
-      for (let k = 0; k < m; k++) lengths[symbols[k]!] = depth[k]!;
-      return lengths;
-    }
-    for (let s = 0; s < n; s++) if (weight[s]! > 0) weight[s] = Math.ceil(weight[s]! / 2);
-  }
-}
-
-/** Canonical codes (RFC 1951 §3.2.2), bit-reversed for the LSB-first bit stream. */
-function canonicalCodes(lengths: Uint8Array): Uint16Array {
-  const count = new Uint16Array(16);
-  for (const l of lengths) if (l) count[l] = count[l]! + 1;
-  const nextCode = new Uint16Array(16);
-  let code = 0;
-  for (let bits = 1; bits < 16; bits++) {
-    code = (code + count[bits - 1]!) << 1;
-    nextCode[bits] = code;
-  }
-  const codes = new Uint16Array(lengths.length);
-  for (let s = 0; s < lengths.length; s++) {
-    const len = lengths[s]!;
-    if (!len) continue;
-    let c = nextCode[len]!;
-    nextCode[len] = c + 1;
-    let reversed = 0;
-    for (let k = 0; k < len; k++) {
-      reversed = (reversed << 1) | (c & 1);
-      c >>= 1;
-    }
-    codes[s] = reversed;
-  }
-  return codes;
-}
-
-/** Run-length form of code lengths (symbols 0-18 and their extra values), as a block header sends them. */
-function codeLengthSymbols(lengths: Uint8Array): number[][] {
-  const out: number[][] = [];
-  let i = 0;
-  while (i < lengths.length) {
-    const l = lengths[i]!;
-    let j = i + 1;
-    while (j < lengths.length && lengths[j] === l) j++;
-    let run = j - i;
-    if (l === 0) {
-      for (; run >= 11; run -= Math.min(run, 138)) out.push([18, Math.min(run, 138) - 11]);
-      if (run >= 3) {
-        out.push([17, run - 3]);
-        run = 0;
-      }
-    } else {
-      out.push([l, 0]);
-      for (run--; run >= 3; run -= Math.min(run, 6)) out.push([16, Math.min(run, 6) - 3]);
-    }
-    for (; run > 0; run--) out.push([l, 0]);
-    i = j;
-  }
-  return out;
-}
-
-/** LSB-first bit writer into a buffer sized in advance. */
-class BitWriter {
-  private bits = 0;
-  private count = 0;
-
-  constructor(
-    private readonly out: Buffer,
-    public pos: number,
-  ) {}
-
-  /** The low `n` bits of `value` (n <= 24). */
-  write(value: number, n: number): void {
-    this.bits |= value << this.count;
-    this.count += n;
-    while (this.count >= 8) {
-      this.out[this.pos++] = this.bits & 0xff;
-      this.bits >>>= 8;
-      this.count -= 8;
-    }
-  }
-
-  /** Writes `codes[start, end)` (value and bit count pairs, `rowBits` bits in all) `times` times. */
-  repeat(codes: Uint32Array, bitCounts: Uint8Array, start: number, end: number, rowBits: number, times: number): void {
-    // `period` copies move the bit position by whole bytes, so from the second block of `period`
-    // copies on, every block is the same bytes with the same bits pending: write one, copy it.
-    const period = 8 / gcd(rowBits % 8, 8);
-    if (times < 3 * period) {
-      for (let r = 0; r < times; r++) this.range(codes, bitCounts, start, end);
-      return;
-    }
-    for (let r = 0; r < period; r++) this.range(codes, bitCounts, start, end);
-    const first = this.pos;
-    for (let r = 0; r < period; r++) this.range(codes, bitCounts, start, end);
-    const size = this.pos - first;
-    const blocks = Math.floor((times - period) / period);
-    for (let have = 1; have < blocks; ) {
-      const add = Math.min(have, blocks - have);
-      this.out.copyWithin(first + have * size, first, first + add * size);
-      have += add;
-    }
-    this.pos = first + blocks * size;
-    for (let r = period + blocks * period; r < times; r++) this.range(codes, bitCounts, start, end);
-  }
-
-  /** Writes `codes[start, end)` once (the hot loop, on locals). */
-  private range(codes: Uint32Array, bitCounts: Uint8Array, start: number, end: number): void {
-    const out = this.out;
-    let bits = this.bits;
-    let count = this.count;
-    let pos = this.pos;
-    for (let k = start; k < end; k++) {
-      bits |= codes[k]! << count;
-      count += bitCounts[k]!;
-      while (count >= 8) {
-        out[pos++] = bits & 0xff;
-        bits >>>= 8;
-        count -= 8;
-      }
-    }
-    this.bits = bits;
-    this.count = count;
-    this.pos = pos;
-  }
-
-  /** Pads the last byte with zero bits. */
-  flush(): void {
-    if (this.count > 0) this.out[this.pos++] = this.bits & 0xff;
-    this.bits = 0;
-    this.count = 0;
-  }
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
 // Scratch space reused across calls (the encoder is synchronous), so an image costs few allocations;
 // what an unusually busy picture grew past SCRATCH_KEEP tokens is let go after it.
 const SCRATCH_KEEP = 1 << 18;
 const tokens = new Tokens();
-const litFreq = new Float64Array(286);
 let codes = new Uint32Array(1024);
 let bitCounts = new Uint8Array(1024);
+const LIT_SYMBOLS = 286;
+const litFreq = new Float64Array(LIT_SYMBOLS);
+const litLen = new Uint8Array(LIT_SYMBOLS);
+const litCodes = new Uint16Array(LIT_SYMBOLS);
+/** The lengths a header sends: literal/length codes, then the two distance codes. */
+const headerLengths = new Uint8Array(LIT_SYMBOLS + 2);
+/** Code-length symbols of a header (at most one per length sent), as symbol and extra value pairs. */
+const clSymbols = new Uint8Array(2 * headerLengths.length);
+const clFreq = new Float64Array(19);
+const clLen = new Uint8Array(19);
+const clCodes = new Uint16Array(19);
+// Only distance 1 is used, but with two one-bit distance codes (a complete code keeps strict
+// decoders happy); distance 1's canonical code is 0.
+const DIST_CODE_BITS = 1;
+const DIST_CODE = 0;
+
+/** The stream whose rows the token list holds. */
+let current: ScanlineStream | undefined;
+
+/** Where one row's tokens lie in the token list. */
+export interface RowTokens {
+  start: number;
+  end: number;
+}
+
+/**
+ * The scanlines of one picture, built row by row as tokens, then written as one zlib stream. Rows
+ * come either painted (`subRow`) or already as runs of their Sub-filtered bytes (`beginRow`,
+ * `bytes`, `endRow`), which lets a caller that knows a row's shape skip painting and scanning it.
+ * One picture at a time: the token list is module scratch (the encoder is synchronous), so
+ * constructing another ScanlineStream starts over.
+ */
+export class ScanlineStream {
+  /** The Up row: filter byte 2, then zeros. */
+  readonly up: RowTokens;
+  private readonly pieces: Piece[] = [];
+  // The row being built: its start, and the run of equal filtered bytes not yet tokenised.
+  private rowStart = -1;
+  private runValue = -1;
+  private runLength = 0;
+  private rowLength = 0;
+
+  constructor(
+    readonly rowBytes: number,
+    readonly channels: number,
+  ) {
+    current = this;
+    tokens.length = 0;
+    tokens.push(FILTER_UP);
+    tokens.run(0, rowBytes);
+    this.up = { start: 0, end: tokens.length };
+  }
+
+  /** Tokens of a painted row, written with the Sub filter. */
+  subRow(row: Uint8Array): RowTokens {
+    this.checkCurrent();
+    if (row.length !== this.rowBytes) throw new RangeError(`row has ${row.length} bytes, expected ${this.rowBytes}`);
+    const start = tokens.length;
+    tokeniseSub(row, this.channels, tokens);
+    return { start, end: tokens.length };
+  }
+
+  /** Starts a Sub row given as its filtered bytes (after the filter byte), in order, through `bytes`. */
+  beginRow(): void {
+    this.checkCurrent();
+    this.rowStart = tokens.length;
+    tokens.push(FILTER_SUB);
+    this.runValue = -1;
+    this.runLength = 0;
+    this.rowLength = 0;
+  }
+
+  /** `count` filtered bytes of `value`; equal neighbours join one run, as tokeniseSub would find it. */
+  bytes(value: number, count: number): void {
+    if (count <= 0) return;
+    this.rowLength += count;
+    if (value === this.runValue) {
+      this.runLength += count;
+      return;
+    }
+    if (this.runLength > 0) tokens.run(this.runValue, this.runLength);
+    this.runValue = value;
+    this.runLength = count;
+  }
+
+  /** Ends the row begun by `beginRow`. */
+  endRow(): RowTokens {
+    if (this.rowLength !== this.rowBytes) throw new RangeError(`filtered row has ${this.rowLength} bytes, expected ${this.rowBytes}`);
+    tokens.run(this.runValue, this.runLength);
+    return { start: this.rowStart, end: tokens.length };
+  }
+
+  /**
+   * Whether two rows have the same tokens, hence the same pixels: tokens decode to the filtered
+   * bytes, and those to the row.
+   */
+  same(a: RowTokens, b: RowTokens): boolean {
+    if (a.end - a.start !== b.end - b.start) return false;
+    const t = tokens.data;
+    for (let k = 0; k < a.end - a.start; k++) if (t[a.start + k] !== t[b.start + k]) return false;
+    return true;
+  }
+
+  /** Appends `times` copies of `row` to the scanlines. */
+  write(row: RowTokens, times: number): void {
+    if (times <= 0) return;
+    const last = this.pieces[this.pieces.length - 1];
+    // Copies of the same row in a row are one piece (the same bits, written with fewer block copies).
+    if (last && last.start === row.start && last.end === row.end) last.times += times;
+    else this.pieces.push({ start: row.start, end: row.end, times });
+  }
+
+  /** The zlib stream of the rows written, with `before` and `after` bytes of room around it (for the PNG chunk framing). */
+  zlib(before = 0, after = 0): Buffer {
+    this.checkCurrent();
+    return writeZlib(this.pieces, before, after);
+  }
+
+  private checkCurrent(): void {
+    if (current !== this) throw new Error('ScanlineStream: another stream was started since this one (the token list is shared)');
+  }
+}
 
 /**
  * The zlib stream of `pieces`, whose rows are `rowBytes` long (`channels` bytes per pixel), in a
  * buffer with `before` and `after` bytes of room around it (for the PNG chunk framing).
  */
 export function zlibScanlines(pieces: readonly RowPiece[], rowBytes: number, channels: number, before = 0, after = 0): Buffer {
-  // Tokens of each distinct row; the Up row (filter byte, then zeros) first.
-  tokens.length = 0;
-  tokens.push(FILTER_UP);
-  tokens.run(0, rowBytes);
-  const upEnd = tokens.length;
-  const spans: Array<{ start: number; end: number; times: number }> = [];
+  const stream = new ScanlineStream(rowBytes, channels);
   for (const piece of pieces) {
-    if ('up' in piece) {
-      if (piece.up > 0) spans.push({ start: 0, end: upEnd, times: piece.up });
-      continue;
-    }
-    if (piece.row.length !== rowBytes) throw new RangeError(`row has ${piece.row.length} bytes, expected ${rowBytes}`);
-    const start = tokens.length;
-    tokeniseSub(piece.row, channels, tokens);
-    spans.push({ start, end: tokens.length, times: 1 });
+    if ('up' in piece) stream.write(stream.up, piece.up);
+    else stream.write(stream.subRow(piece.row), 1);
   }
-  const t = tokens.data;
+  return stream.zlib(before, after);
+}
 
-  // Symbol counts and checksum, by occurrences of each row.
+/** A run of rows in the stream: the tokens of the row, written `times` times. */
+interface Piece {
+  start: number;
+  end: number;
+  times: number;
+}
+
+/** The stream of `pieces` (token ranges, each written `times` times), with room around it. */
+function writeZlib(pieces: readonly Piece[], before: number, after: number): Buffer {
+  const counts = countSymbols(pieces);
+  const header = codeTables();
+  // Exact size, so the stream is written once, into a buffer of the right length.
+  const out = Buffer.allocUnsafe(before + 2 + Math.ceil((header.bits + dataBits(counts)) / 8) + 4 + after);
+  out[before] = 0x78; // deflate, 32 KiB window
+  out[before + 1] = 0x01; // no dictionary, "fastest"; 0x7801 is a multiple of 31 as RFC 1950 asks
+  const w = new BitWriter(out, before + 2);
+  writeHeader(w, header);
+  writeTokens(w, pieces);
+  w.write(litCodes[END_OF_BLOCK]!, litLen[END_OF_BLOCK]!);
+  w.flush();
+  if (w.pos !== out.length - 4 - after) throw new Error(`deflate: wrote ${w.pos - before} bytes, sized ${out.length - before - after - 4}`);
+  out.writeUInt32BE(((counts.adler.b << 16) | counts.adler.a) >>> 0, w.pos);
+  if (tokens.data.length > SCRATCH_KEEP) tokens.data = new Int32Array(1024);
+  if (codes.length > SCRATCH_KEEP) {
+    codes = new Uint32Array(1024);
+    bitCounts = new Uint8Array(1024);
+  }
+  return out;
+}
+
+/**
+ * Symbol counts into litFreq, by occurrences of each row, and the stream's Adler-32. Each distinct
+ * row is counted and checksummed once (the Up row recurs in every other piece).
+ */
+function countSymbols(pieces: readonly Piece[]): SymbolCounts {
+  const t = tokens.data;
+  const rows = new Map<number, { end: number; times: number; step?: AdlerStep }>();
+  for (const { start, end, times } of pieces) {
+    const row = rows.get(start);
+    if (row) row.times += times;
+    else rows.set(start, { end, times });
+  }
   litFreq.fill(0);
   let extraBits = 0;
   let matches = 0;
-  const adler = { a: 1, b: 0 };
-  for (const { start, end, times } of spans) {
+  for (const [start, row] of rows) {
+    const { end, times } = row;
     for (let k = start; k < end; k++) {
       const v = t[k]!;
       const sym = v >= 0 ? v : LEN_SYMBOL[-v]!;
@@ -356,52 +348,77 @@ export function zlibScanlines(pieces: readonly RowPiece[], rowBytes: number, cha
         matches += times;
       }
     }
-    adlerApply(adler, adlerStep(t, start, end), times);
+    row.step = adlerStep(t, start, end);
   }
   litFreq[END_OF_BLOCK] = 1;
+  const adler = { a: 1, b: 0 };
+  for (const { start, times } of pieces) adlerApply(adler, rows.get(start)!.step!, times);
+  return { extraBits, matches, adler };
+}
 
-  // Codes: literal/length from the counts; two one-bit distance codes (only distance 1 is used;
-  // a complete code keeps strict decoders happy).
-  const litLen = huffmanLengths(litFreq, 15);
-  let hlit = 286;
+/** Besides litFreq: the match lengths' extra bits, the number of matches, and the stream's checksum. */
+interface SymbolCounts {
+  extraBits: number;
+  matches: number;
+  adler: { a: number; b: number };
+}
+
+/** The size of the data once the codes are known (codeTables): literal/length codes, extra bits, distance codes. */
+function dataBits({ extraBits, matches }: SymbolCounts): number {
+  let bits = extraBits + matches * DIST_CODE_BITS;
+  for (let s = 0; s < LIT_SYMBOLS; s++) bits += litFreq[s]! * litLen[s]!;
+  return bits;
+}
+
+interface Header {
+  hlit: number;
+  hclen: number;
+  clCount: number;
+  bits: number;
+}
+
+/** Codes from the counts: literal/length lengths and codes, and the code-length code that sends them. */
+function codeTables(): Header {
+  huffmanLengths(litFreq, LIT_SYMBOLS, 15, litLen);
+  canonicalCodes(litLen, LIT_SYMBOLS, litCodes);
+  let hlit = LIT_SYMBOLS;
   while (hlit > 257 && litLen[hlit - 1] === 0) hlit--;
-  const distLen = Uint8Array.of(1, 1);
-  const header = new Uint8Array(hlit + distLen.length);
-  header.set(litLen.subarray(0, hlit));
-  header.set(distLen, hlit);
-  const clSymbols = codeLengthSymbols(header);
-  const clFreq = new Float64Array(19);
-  for (const [s] of clSymbols) clFreq[s!] = clFreq[s!]! + 1;
+  headerLengths.set(litLen.subarray(0, hlit));
+  headerLengths[hlit] = DIST_CODE_BITS;
+  headerLengths[hlit + 1] = DIST_CODE_BITS;
+  const clCount = codeLengthSymbols(headerLengths, hlit + 2, clSymbols);
+  clFreq.fill(0);
+  for (let k = 0; k < clCount; k++) clFreq[clSymbols[2 * k]!]! += 1;
   // The code-length code must be complete too: give it a second symbol if the header uses one.
-  if (clFreq.filter((f) => f > 0).length < 2) clFreq[clFreq[0] ? 1 : 0] = 1;
-  const clLen = huffmanLengths(clFreq, 7);
+  let clUsed = 0;
+  for (let s = 0; s < 19; s++) if (clFreq[s]! > 0) clUsed++;
+  if (clUsed < 2) clFreq[clFreq[0] ? 1 : 0] = 1;
+  huffmanLengths(clFreq, 19, 7, clLen);
+  canonicalCodes(clLen, 19, clCodes);
   let hclen = 19;
   while (hclen > 4 && clLen[CL_ORDER[hclen - 1]!] === 0) hclen--;
-
-  // Exact size, so the stream is written once, into a buffer of the right length.
   let bits = 3 + 5 + 5 + 4 + 3 * hclen;
-  for (const [s] of clSymbols) bits += clLen[s!]! + CL_EXTRA_BITS[s!]!;
-  for (let s = 0; s < 286; s++) bits += litFreq[s]! * litLen[s]!;
-  bits += extraBits + matches * distLen[0]!;
-  const out = Buffer.allocUnsafe(before + 2 + Math.ceil(bits / 8) + 4 + after);
-  out[before] = 0x78; // deflate, 32 KiB window
-  out[before + 1] = 0x01; // no dictionary, "fastest"; 0x7801 is a multiple of 31 as RFC 1950 asks
+  for (let k = 0; k < clCount; k++) bits += clLen[clSymbols[2 * k]!]! + CL_EXTRA_BITS[clSymbols[2 * k]!]!;
+  return { hlit, hclen, clCount, bits };
+}
 
-  const w = new BitWriter(out, before + 2);
-  w.write(1 | (2 << 1), 3); // last block, dynamic Huffman codes
+/** The block header: last block with dynamic codes, the code-length code, then the code lengths in it. */
+function writeHeader(w: BitWriter, { hlit, hclen, clCount }: Header): void {
+  w.write(1 | (2 << 1), 3);
   w.write(hlit - 257, 5);
-  w.write(distLen.length - 1, 5);
+  w.write(2 - 1, 5); // two distance codes
   w.write(hclen - 4, 4);
   for (let k = 0; k < hclen; k++) w.write(clLen[CL_ORDER[k]!]!, 3);
-  const clCodes = canonicalCodes(clLen);
-  for (const [s, extra] of clSymbols) {
-    w.write(clCodes[s!]!, clLen[s!]!);
-    if (CL_EXTRA_BITS[s!]) w.write(extra!, CL_EXTRA_BITS[s!]!);
+  for (let k = 0; k < clCount; k++) {
+    const s = clSymbols[2 * k]!;
+    w.write(clCodes[s]!, clLen[s]!);
+    if (CL_EXTRA_BITS[s]) w.write(clSymbols[2 * k + 1]!, CL_EXTRA_BITS[s]!);
   }
+}
 
-  // Each token as one code: a match is its length code, extra bits and distance code together.
-  const litCodes = canonicalCodes(litLen);
-  const distCode = canonicalCodes(distLen)[0]!;
+/** The pieces' tokens, each as one code: a match is its length code, extra bits and distance code together. */
+function writeTokens(w: BitWriter, pieces: readonly Piece[]): void {
+  const t = tokens.data;
   if (codes.length < tokens.length) {
     codes = new Uint32Array(tokens.length * 2);
     bitCounts = new Uint8Array(tokens.length * 2);
@@ -414,23 +431,23 @@ export function zlibScanlines(pieces: readonly RowPiece[], rowBytes: number, cha
     } else {
       const sym = LEN_SYMBOL[-v]!;
       const extra = LEN_EXTRA_BITS[-v]!;
-      codes[k] = litCodes[sym]! | (LEN_EXTRA_VALUE[-v]! << litLen[sym]!) | (distCode << (litLen[sym]! + extra));
-      bitCounts[k] = litLen[sym]! + extra + distLen[0]!;
+      codes[k] = litCodes[sym]! | (LEN_EXTRA_VALUE[-v]! << litLen[sym]!) | (DIST_CODE << (litLen[sym]! + extra));
+      bitCounts[k] = litLen[sym]! + extra + DIST_CODE_BITS;
     }
   }
-  for (const { start, end, times } of spans) {
-    let rowBits = 0;
-    if (times > 1) for (let k = start; k < end; k++) rowBits += bitCounts[k]!;
-    w.repeat(codes, bitCounts, start, end, rowBits, times);
+  // A row written many times is written from its bits as a block (built once per row).
+  const blocks = new Map<number, RowBlock>();
+  for (const { start, end, times } of pieces) {
+    if (times === 1) {
+      w.range(codes, bitCounts, start, end);
+      continue;
+    }
+    let block = blocks.get(start);
+    if (!block) {
+      let rowBits = 0;
+      for (let k = start; k < end; k++) rowBits += bitCounts[k]!;
+      blocks.set(start, (block = rowBlock(codes, bitCounts, start, end, rowBits)));
+    }
+    w.repeat(block, times);
   }
-  w.write(litCodes[END_OF_BLOCK]!, litLen[END_OF_BLOCK]!);
-  w.flush();
-  if (w.pos !== out.length - 4 - after) throw new Error(`deflate: wrote ${w.pos - before} bytes, sized ${out.length - before - after - 4}`);
-  out.writeUInt32BE(((adler.b << 16) | adler.a) >>> 0, w.pos);
-  if (tokens.data.length > SCRATCH_KEEP) tokens.data = new Int32Array(1024);
-  if (codes.length > SCRATCH_KEEP) {
-    codes = new Uint32Array(1024);
-    bitCounts = new Uint8Array(1024);
-  }
-  return out;
 }

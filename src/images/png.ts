@@ -116,34 +116,45 @@ export function encodePngRuns(
   let distinct = 0;
   for (let i = 0; i < runs.length; i++) if (i === 0 || !equalBytes(runs[i - 1]!.row, runs[i]!.row)) distinct++;
 
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = channels === 4 ? 6 : 2; // colour type: truecolour(+alpha)
-  // [10..12] compression, filter method, interlace: all 0
-
-  // Signature, IHDR chunk, IDAT length and type before the zlib stream; IDAT CRC and IEND after.
-  const before = PNG_SIGNATURE.length + 12 + ihdr.length + 8;
-  const after = 4 + 12;
-  let out: Buffer;
   if (level === undefined && distinct * DIRECT_MIN_REPEAT <= height) {
-    // The stream is written in place, between the framing.
-    out = zlibScanlines(rowPieces(runs), rowBytes, channels, before, after);
-  } else {
-    const idat = deflateSync(filterRows(runs, height, channels), { level: level ?? 1, strategy: zc.Z_RLE });
-    out = Buffer.allocUnsafe(before + idat.length + after);
-    out.set(idat, before);
+    return framePng(width, height, channels, (before, after) => zlibScanlines(rowPieces(runs), rowBytes, channels, before, after));
   }
+  const idat = deflateSync(filterRows(runs, height, channels), { level: level ?? 1, strategy: zc.Z_RLE });
+  return framePng(width, height, channels, (before, after) => {
+    const out = Buffer.allocUnsafe(before + idat.length + after);
+    out.set(idat, before);
+    return out;
+  });
+}
+
+/**
+ * A PNG around the zlib stream that `zlibStream(before, after)` writes into a buffer of its own
+ * making, leaving `before` bytes free ahead of the stream and `after` bytes behind it: the stream
+ * is written in place between the chunk framing, never copied.
+ */
+export function framePng(width: number, height: number, channels: 3 | 4, zlibStream: (before: number, after: number) => Buffer): Buffer {
+  // Signature, IHDR chunk (13 bytes of data), IDAT length and type before the zlib stream; IDAT CRC and IEND after.
+  const before = PNG_SIGNATURE.length + 12 + 13 + 8;
+  const after = 4 + 12;
+  const out = zlibStream(before, after);
   let p = PNG_SIGNATURE.copy(out, 0);
-  p = writeChunk(out, p, 'IHDR', ihdr);
+  out.writeUInt32BE(13, p);
+  out.write('IHDR', p + 4, 'latin1');
+  out.writeUInt32BE(width, p + 8);
+  out.writeUInt32BE(height, p + 12);
+  out[p + 16] = 8; // bit depth
+  out[p + 17] = channels === 4 ? 6 : 2; // colour type: truecolour(+alpha)
+  out[p + 18] = 0; // compression method
+  out[p + 19] = 0; // filter method
+  out[p + 20] = 0; // no interlace
+  p = writeChunk(out, p, 'IHDR', 13);
   p = writeChunk(out, p, 'IDAT', out.length - before - after);
   writeChunk(out, p, 'IEND', 0);
   return out;
 }
 
 /** Rows per distinct row from which the direct encoder is used (below it, zlib). */
-const DIRECT_MIN_REPEAT = 4;
+export const DIRECT_MIN_REPEAT = 4;
 
 /** Sub-filtered scanline of `row` (filter byte 1, then each byte minus the same channel of the pixel to its left). */
 function subFiltered(row: Uint8Array, channels: number, out: Uint8Array, at: number): void {
@@ -193,12 +204,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
-/** Frames the chunk at `at`: length, type, `data` copied in (or `length` bytes already in place), CRC. */
-function writeChunk(out: Buffer, at: number, type: string, data: Uint8Array | number): number {
-  const len = typeof data === 'number' ? data : data.length;
+/** Frames the chunk at `at` whose `len` bytes of data are already in place: length, type, CRC. */
+function writeChunk(out: Buffer, at: number, type: string, len: number): number {
   out.writeUInt32BE(len, at);
   out.write(type, at + 4, 'latin1');
-  if (typeof data !== 'number') out.set(data, at + 8);
   out.writeUInt32BE(nativeCrc32(out.subarray(at + 4, at + 8 + len)), at + 8 + len);
   return at + 12 + len;
 }

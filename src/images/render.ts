@@ -1,9 +1,9 @@
 // Render a request's deterministic picture into real, decodable image bytes.
-// PNG goes through our own run-based encoder (no full pixel buffer, sync);
+// PNG goes through our own encoder, straight from the rows' spans (no pixels painted, sync);
 // JPEG/WebP need raw pixels and go through sharp.
 import sharp from 'sharp';
-import { describePicture, paintRows, rasterize } from './pattern.js';
-import { encodePngRuns } from './png.js';
+import { describePicture, paintSpanRows, rasterize, spanRows } from './pattern.js';
+import { encodePngSpans } from './span-png.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
@@ -35,10 +35,10 @@ function validate(req: PictureRequest): void {
   }
 }
 
-function paint(req: PictureRequest) {
+function shape(req: PictureRequest) {
   validate(req);
   const picture = describePicture(req.seed, req.prompt, req.index);
-  return paintRows(picture, req.width, req.height, req.transparent === true);
+  return spanRows(picture, req.width, req.height, req.transparent === true);
 }
 
 /** Synchronous PNG fast path. */
@@ -46,8 +46,7 @@ export function renderPng(req: PictureRequest & { format?: ImageFormat }): Buffe
   if (req.format !== undefined && req.format !== 'png') {
     throw new Error(`renderPng cannot produce ${req.format}; use renderImage`);
   }
-  const { channels, runs } = paint(req);
-  return encodePngRuns(runs, req.width, req.height, channels);
+  return encodePngSpans(shape(req));
 }
 
 export async function renderImage(req: RenderRequest): Promise<Buffer> {
@@ -64,7 +63,7 @@ export async function renderImage(req: RenderRequest): Promise<Buffer> {
   }
   const quality = Math.max(1, Math.round(compression)); // sharp's quality range is 1-100
 
-  const { channels, runs } = paint(req);
+  const { channels, runs } = paintSpanRows(shape(req));
   const raw = rasterize(runs, req.width * channels);
   const img = sharp(raw, { raw: { width: req.width, height: req.height, channels } });
   return req.format === 'jpeg'
