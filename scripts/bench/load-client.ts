@@ -157,7 +157,9 @@ export function runLoad(options: LoadOptions): Promise<LoadStats> {
             if (!length) {
               // Every server benchmarked here answers with a Content-Length; anything else is a failure.
               errors++;
+              inFlight = false;
               socket.destroy();
+              if (wantMore()) connection();
               return;
             }
             closeAfter = /\r\nconnection: *close/.test(text);
