@@ -24,6 +24,13 @@ export interface LoadOptions {
   durationSec?: number;
   /** ...or after this many requests. */
   amount?: number;
+  /**
+   * Offered load in requests per second over all connections (default: each connection sends its
+   * next request as soon as the answer is in). Meant for loads well below what the server takes:
+   * latency still counts from when a request went out (node's timers are too coarse to count
+   * from when it was due), so it shows the server's answer times, not a queue it built up.
+   */
+  rate?: number;
 }
 
 export interface LoadStats {
@@ -121,11 +128,19 @@ export function runLoad(options: LoadOptions): Promise<LoadStats> {
       let closeAfter = false;
       let inFlight = false;
 
+      // Paced connections send at fixed intervals, offset from one another.
+      const interval = options.rate ? (1000 * options.connections) / options.rate : 0;
+      let due = started + (interval * open) / options.connections;
       const send = () => {
         if (!wantMore()) return void socket.end();
+        if (interval > 0) {
+          const wait = due - performance.now();
+          if (wait > 0.05) return void setTimeout(send, wait);
+        }
         sent++;
         inFlight = true;
         sentAt = performance.now();
+        due += interval;
         socket.write(nextRequest());
       };
       const complete = () => {

@@ -75,3 +75,12 @@ describe('load client', () => {
     expect(stats.requests).toBe(0);
   });
 });
+
+describe('load client, paced', () => {
+  it('offers about the rate asked for, spread over the connections', async () => {
+    const { url } = await serve((_, res) => res.writeHead(200, { 'content-length': 2 }).end('{}'));
+    const stats = await runLoad({ ...options, url, unique: true, rate: 400, durationSec: 1 });
+    expect(stats.requests).toBeGreaterThan(300);
+    expect(stats.requests).toBeLessThan(480);
+  });
+});
