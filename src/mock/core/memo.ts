@@ -1,5 +1,5 @@
-// A count-bounded LRU map: the mock memoises pure work on repeated requests (the same body checked
-// against the same rules, the same picture signed in the same second).
+// Count-bounded maps. Memo is an exact LRU (the counted scenarios, whose table size is part of
+// their contract); RecentMap below is a cheaper approximation for memoised pure work.
 export class Memo<K, V> {
   private readonly map = new Map<K, V>();
 
