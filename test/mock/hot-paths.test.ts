@@ -68,7 +68,7 @@ describe('answer bodies', () => {
           data: images.map((i) => ({ ...('url' in i ? { url: i.url } : { b64_json: i.b64 }), ...(revised !== undefined ? { revised_prompt: revised } : {}) })),
           ...extra,
         });
-        const items = images.map((i) => ('url' in i ? imageJson(i.url, null, revised) : imageJson(null, i.b64, revised)));
+        const items = images.map((i) => ('url' in i ? imageJson(JSON.stringify(i.url), null, revised) : imageJson(null, i.b64, revised)));
         expect(openaiBody(created, items, extra)).toBe(expected);
       }),
     );

@@ -27,13 +27,11 @@ async function waitWithProgress(ctx: RequestContext, ms: number, run: ProgressRu
   return true;
 }
 
-/** JSON of one image of the OpenAI envelope: `{url}` or `{b64_json}`, then revised_prompt when there is one. */
-export function imageJson(url: string | null, b64: string | null, revised: string | undefined): string {
-  return itemJson(url !== null ? JSON.stringify(url) : null, b64, revised);
-}
-
-/** imageJson with the URL already as JSON text. */
-function itemJson(urlJson: string | null, b64: string | null, revised: string | undefined): string {
+/**
+ * JSON of one image of the OpenAI envelope: `{url}` (the URL given as JSON text, see mediaUrlJson)
+ * or `{b64_json}`, then revised_prompt when there is one.
+ */
+export function imageJson(urlJson: string | null, b64: string | null, revised: string | undefined): string {
   // Base64 (RFC 4648 alphabet) never needs JSON escaping: it goes in as is, sparing JSON.stringify
   // a scan of every character of a payload that is often hundreds of KB.
   const head = urlJson !== null ? `{"url":${urlJson}` : b64 !== null ? `{"b64_json":"${b64}"` : '{"b64_json":null';
@@ -110,7 +108,7 @@ export async function answerImages(state: MockState, ctx: RequestContext, job: I
     if (job.responseFormat === 'url') token = state.tokens.sign(inputs, state.options.urlTtlSeconds, reply !== undefined).token;
     else b64 = await state.images.base64(inputs);
     if (shape.envelope === 'native') data.push({ url: token !== null ? `${base}/media/${token}` : null, b64_json: b64, revised_prompt: revised ?? null });
-    else items.push(itemJson(token !== null ? mediaUrlJson(base, token) : null, b64, revised));
+    else items.push(imageJson(token !== null ? mediaUrlJson(base, token) : null, b64, revised));
   }
   let text: string;
   if (shape.envelope === 'native') {
